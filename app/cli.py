@@ -1,0 +1,121 @@
+"""The `vertrouwd` command line (a contract: tests and scripts rely on it).
+
+`vertrouwd [--data-dir DIR] [--key-stdin] [COMMAND]`; no command starts the GUI. Exit 0 on
+success, 1 with one Dutch sentence on standard error for a user-facing error, 2 for bad usage.
+The key is never an argument: it comes from the keyring, from standard input (`--key-stdin`),
+or from a prompt when a terminal is attached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app import __version__
+from app.i18n import _
+from app.messages import reason_message
+from app.paths import resolve_data_dir, store_path
+from app.security.keys import KeyProvider, KeyringProvider, normalize_recovery_key
+from app.security.vault import Session, UnlockNeeds, unlock
+from app.store.db import StoreError
+
+
+class UserError(Exception):
+    """A problem the user can act on: printed as one sentence, exit code 1."""
+
+
+def _provider() -> KeyProvider:
+    return KeyringProvider()
+
+
+PROVIDER_FACTORY: Callable[[], KeyProvider] = _provider
+
+
+def get_provider() -> KeyProvider:
+    """The key provider in force (tests replace `PROVIDER_FACTORY`)."""
+    return PROVIDER_FACTORY()
+
+
+def read_key(args: argparse.Namespace) -> str:
+    if args.key_stdin:
+        typed = sys.stdin.readline()
+    elif sys.stdin is not None and sys.stdin.isatty():
+        typed = getpass.getpass(_("Recovery key: "))
+    else:
+        raise UserError(reason_message("no_key"))
+    key = normalize_recovery_key(typed)
+    if key is None:
+        raise UserError(reason_message("bad_key_format"))
+    return key
+
+
+def open_session(args: argparse.Namespace, data_dir: Path) -> Session:
+    provider = get_provider()
+    typed: str | None = read_key(args) if args.key_stdin else None
+    try:
+        return unlock(data_dir, provider, typed)
+    except UnlockNeeds as needs:
+        if typed is None and needs.can_type_key and needs.reason != "missing":
+            try:
+                return unlock(data_dir, provider, read_key(args))
+            except UnlockNeeds as again:
+                raise UserError(reason_message(again.reason)) from None
+        raise UserError(reason_message(needs.reason)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from app.commands import register
+
+    parser = argparse.ArgumentParser(
+        prog="vertrouwd",
+        description=_("Vertrouwd: the case files of the school's confidential adviser."),
+    )
+    parser.add_argument("--version", action="version", version=f"Vertrouwd {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help=_("folder of the data file"))
+    parser.add_argument(
+        "--key-stdin", action="store_true", help=_("read the recovery key from standard input")
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            return start_gui(args)
+        result = handler(args)
+        return int(result or 0)
+    except UserError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    except StoreError as error:
+        print(reason_message(error.reason), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(_("Stopped."), file=sys.stderr)
+        return 1
+
+
+def start_gui(args: argparse.Namespace, *, demo: bool = False, session: Session | None = None) -> int:
+    data_dir = resolve_data_dir(args.data_dir, demo=demo)
+    try:
+        from ui.main import run_gui
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise UserError(_("The window part of Vertrouwd is not installed ({name}).").format(
+            name=exc.name)) from None
+    return int(run_gui(data_dir, session=session, demo=demo))
+
+
+def data_dir_of(args: argparse.Namespace, *, demo: bool = False) -> Path:
+    return resolve_data_dir(args.data_dir, demo=demo)
+
+
+def store_exists(data_dir: Path) -> bool:
+    return store_path(data_dir).exists()

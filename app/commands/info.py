@@ -1,0 +1,106 @@
+"""`self-check` (is this installation usable?) and `status` (what is in the store, no content)."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from app import __version__
+from app.cli import get_provider, data_dir_of, open_session
+from app.commands import add
+from app.i18n import _
+from app.security.keys import KeyringProvider, generate_recovery_key
+from app.store.db import Store, StoreError, is_plaintext_sqlite
+from app.store.settings import load_settings
+
+
+def register(sub: Any) -> None:
+    add(sub, "self-check", _("check this installation (encryption, keyring, holidays, PDF)"),
+        cmd_self_check)
+    add(sub, "status", _("show what the data file holds (counts only, no content)"), cmd_status)
+
+
+def _check(label: str, ok: bool, detail: str) -> bool:
+    mark = _("OK") if ok else _("PROBLEM")
+    print(f"[{mark}] {label}: {detail}")
+    return ok
+
+
+def cmd_self_check(args: argparse.Namespace) -> int:
+    ok = True
+    print(f"Vertrouwd {__version__}")
+    try:
+        import sqlcipher3
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "check.db"
+            key = generate_recovery_key()
+            store = Store.open(path, key, create=True)
+            version = store.scalar("PRAGMA cipher_version")
+            store.close()
+            reopened = Store.open(path, key)
+            reopened.close()
+            encrypted = not is_plaintext_sqlite(path)
+        ok &= _check(_("Encryption (SQLCipher)"), encrypted,
+                     f"{version}, SQLite {sqlcipher3.sqlite_version}")
+    except (ImportError, StoreError) as exc:
+        ok &= _check(_("Encryption (SQLCipher)"), False, str(exc))
+    provider = get_provider()
+    label = provider.backend_label() if isinstance(provider, KeyringProvider) else provider.name
+    if provider.available():
+        _check(_("Keyring"), True, label)
+    else:
+        _check(_("Keyring"), True, _("{backend} is not a secure keyring: the key will be asked "
+                                      "at each start").format(backend=label))
+    try:
+        from datetime import date
+
+        from app.rules.calendar import next_working_day
+
+        day = next_working_day(date(2026, 5, 22))
+        ok &= _check(_("Holidays"), day == date(2026, 5, 26), day.isoformat())
+    except Exception as exc:
+        ok &= _check(_("Holidays"), False, str(exc))
+    try:
+        import io
+
+        from reportlab import Version
+        from reportlab.pdfgen import canvas
+
+        buffer = io.BytesIO()
+        pdf = canvas.Canvas(buffer)
+        pdf.setFont("Helvetica", 12)
+        pdf.drawString(72, 720, "Vertrouwd")
+        pdf.save()
+        ok &= _check(_("PDF and fonts (reportlab)"), buffer.getvalue().startswith(b"%PDF"),
+                     Version)
+    except Exception as exc:
+        ok &= _check(_("PDF and fonts (reportlab)"), False, str(exc))
+    print(_("This installation is usable.") if ok else _("This installation has a problem."))
+    return 0 if ok else 1
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    data_dir = data_dir_of(args)
+    session = open_session(args, data_dir)
+    try:
+        store = session.store
+        settings = load_settings(store)
+        counts = store.table_counts()
+        last_backup = store.scalar(
+            "SELECT at FROM journal WHERE event = 'backed_up' ORDER BY id DESC LIMIT 1"
+        )
+        print(_("School: {school}").format(school=settings.school))
+        print(_("Location: {location}").format(location=settings.location or "-"))
+        print(_("Data file: {path}").format(path=store.path))
+        print(_("Schema version: {version}").format(version=store.schema_version))
+        print(_("Key mode: {mode}").format(mode=session.config.key_mode))
+        for table in ("pupil", "request", "case_file", "entry", "activity", "journal"):
+            if table in counts:
+                print(_("Records in {table}: {count}").format(table=table, count=counts[table]))
+        print(_("Last backup: {when}").format(when=last_backup or _("none yet")))
+    finally:
+        session.lock()
+    return 0

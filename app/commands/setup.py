@@ -1,0 +1,84 @@
+"""`init` and `demo`: create a store without the GUI. The recovery key is printed once."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from app.cli import get_provider, UserError, data_dir_of, open_session, start_gui, store_exists
+from app.commands import add
+from app.i18n import _
+from app.messages import reason_message
+from app.security.keys import generate_recovery_key
+from app.security.vault import Session, create_store
+from app.store.settings import REGIONS, Settings
+
+
+def register(sub: Any) -> None:
+    init = add(sub, "init", _("create a new data file; prints the recovery key once"), cmd_init)
+    init.add_argument("--school", required=True, help=_("name of the school"))
+    init.add_argument("--location", default="", help=_("school location (deelschool)"))
+    init.add_argument("--region", choices=REGIONS, default="zuid", help=_("holiday region"))
+    init.add_argument("--vp-name", default="", help=_("name of the confidential adviser"))
+    init.add_argument("--key-mode", choices=("keyring", "ask"), default="keyring")
+
+    demo = add(sub, "demo", _("create and open a demo data file with invented pupils"), cmd_demo)
+    demo.add_argument("--years", type=int, default=3, help=_("school years of demo data"))
+    demo.add_argument("--seed", type=int, default=1, help=_("seed of the demo data"))
+    demo.add_argument("--key-mode", choices=("keyring", "ask"), default="keyring")
+    demo.add_argument("--no-gui", action="store_true", help=_("do not open the window"))
+
+
+def _create(args: argparse.Namespace, settings: Settings, *, demo: bool) -> Session:
+    data_dir = data_dir_of(args, demo=demo)
+    if store_exists(data_dir):
+        raise UserError(reason_message("exists"))
+    key = generate_recovery_key()
+    # The key is shown before anything is written (R15): a kill later leaves a store that
+    # this key opens.
+    print(key, flush=True)
+    session = create_store(
+        data_dir, settings, key, key_mode=args.key_mode, provider=get_provider(), demo=demo
+    )
+    for warning in session.warnings:
+        print(reason_message(warning), file=sys.stderr)
+    return session
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    if not args.school.strip():
+        raise UserError(_("Give the name of the school."))
+    settings = Settings(
+        school=args.school.strip(),
+        location=args.location.strip(),
+        region=args.region,
+        vp_name=args.vp_name.strip(),
+    )
+    session = _create(args, settings, demo=False)
+    session.lock()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if not 1 <= args.years <= 15:
+        raise UserError(_("Choose between 1 and 15 school years of demo data."))
+    data_dir = data_dir_of(args, demo=True)
+    if store_exists(data_dir):
+        session = open_session(args, data_dir)
+    else:
+        settings = Settings(
+            school="Demoschool De Linde",
+            location="Helmond-Noord",
+            region="zuid",
+            vp_name="M. de Vries (demo)",
+        )
+        session = _create(args, settings, demo=True)
+        from app.services.demo import fill_demo
+
+        fill_demo(session.store, years=args.years, seed=args.seed)
+        print(_("Demo data file made in {folder}.").format(folder=data_dir), file=sys.stderr)
+    if args.no_gui:
+        session.lock()
+        return 0
+    return start_gui(args, demo=True, session=session)

@@ -1,0 +1,1 @@
+"""One module per job; the GUI and the command line call the same functions."""

@@ -1,0 +1,1 @@
+"""The encrypted store: one SQLCipher 4 file, its migrations and its repositories."""

@@ -1,0 +1,57 @@
+"""The school's settings, kept inside the encrypted store (never in a plain settings file)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from app.store.db import Store
+
+REGIONS = ("noord", "midden", "zuid")
+
+
+@dataclass
+class Settings:
+    school: str = ""
+    location: str = ""
+    region: str = "zuid"
+    vp_name: str = ""
+    retention_years: int = 1
+    backup_dir: str = ""
+    backup_generations: int = 10
+    backup_warn_days: int = 7
+    lock_minutes: int = 5
+    no_contact_weeks: int = 6
+    school_holidays: bool = True
+    study_days: list[str] = field(default_factory=list)
+    report_threshold: int = 5
+    board_requires_minor: bool = True
+    language: str = "nl"
+
+
+def load_settings(store: Store) -> Settings:
+    raw = {row[0]: row[1] for row in store.query("SELECT name, value FROM setting")}
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        if f.name in raw:
+            try:
+                values[f.name] = json.loads(raw[f.name])
+            except ValueError:
+                continue
+    settings = Settings(**values)
+    if settings.region not in REGIONS:
+        settings.region = "zuid"
+    settings.report_threshold = max(5, int(settings.report_threshold))
+    settings.lock_minutes = max(1, int(settings.lock_minutes))
+    return settings
+
+
+def save_settings(store: Store, settings: Settings) -> None:
+    with store.transaction() as conn:
+        for name, value in asdict(settings).items():
+            conn.execute(
+                "INSERT INTO setting(name, value) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                (name, json.dumps(value, ensure_ascii=False)),
+            )

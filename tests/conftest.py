@@ -1,0 +1,69 @@
+"""Shared test set-up: Qt offscreen, no real keyring, nothing written outside tmp_path."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("VERTROUWD_LANG", "nl")
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+TEST_KEY = "TESTK-EYTES-TKEYT-ESTKE-YTEST-KEYTE"
+
+
+class MemoryKeyring:
+    """An in-memory backend for the real `keyring` API (tests only)."""
+
+    def __init__(self) -> None:
+        import keyring.backend
+
+        class _Backend(keyring.backend.KeyringBackend):
+            priority = 10  # type: ignore[assignment]
+            store: dict[tuple[str, str], str] = {}
+
+            def get_password(self, service: str, username: str) -> str | None:
+                return self.store.get((service, username))
+
+            def set_password(self, service: str, username: str, password: str) -> None:
+                self.store[(service, username)] = password
+
+            def delete_password(self, service: str, username: str) -> None:
+                self.store.pop((service, username), None)
+
+        _Backend.store = {}
+        self.backend = _Backend()
+        self.name = f"{type(self.backend).__module__}.{type(self.backend).__qualname__}"
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
+    """The real keyring API pointed at an in-memory backend that the provider trusts."""
+    import keyring
+
+    import app.cli
+    from app.security.keys import SECURE_BACKENDS, KeyringProvider
+
+    ring = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(ring.backend)
+    trusted = SECURE_BACKENDS | {ring.name}
+    monkeypatch.setattr(app.cli, "PROVIDER_FACTORY", lambda: KeyringProvider(trusted=trusted))
+    yield ring
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def _isolate_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every default folder (data, config, temp) of the program under tmp_path."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.delenv("VERTROUWD_HOME", raising=False)
