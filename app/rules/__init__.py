@@ -1,0 +1,1 @@
+"""Pure rule modules: no database, no Qt, no clock."""
