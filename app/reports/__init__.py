@@ -1,0 +1,1 @@
+"""Annual report: figures, suppression, renderings."""
