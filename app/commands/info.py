@@ -96,10 +96,16 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(_("Location: {location}").format(location=settings.location or "-"))
         print(_("Data file: {path}").format(path=store.path))
         print(_("Schema version: {version}").format(version=store.schema_version))
-        print(_("Key mode: {mode}").format(mode=session.config.key_mode))
-        for table in ("pupil", "request", "case_file", "entry", "activity", "journal"):
+        mode = (_("remembered on this computer") if session.config.key_mode == "keyring"
+                else _("asked at each start"))
+        print(_("Key mode: {mode}").format(mode=mode))
+        labels = {
+            "pupil": _("Pupils"), "request": _("Requests"), "case_file": _("Case files"),
+            "entry": _("Case entries"), "activity": _("Activities"), "journal": _("Journal events"),
+        }
+        for table, title in labels.items():
             if table in counts:
-                print(_("Records in {table}: {count}").format(table=table, count=counts[table]))
+                print(f"{title}: {counts[table]}")
         print(_("Last backup: {when}").format(when=last_backup or _("none yet")))
     finally:
         session.lock()

@@ -41,7 +41,7 @@ def render_recovery_sheet(
         pdf.setFont("Helvetica-Bold", 11)
         pdf.drawString(left, y, label + ":")
         pdf.setFont("Helvetica", 11)
-        pdf.drawString(left + 32 * mm, y, value[:90])
+        pdf.drawString(left + 40 * mm, y, value[:80])
         y -= 6 * mm
 
     y -= 8 * mm
