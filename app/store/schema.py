@@ -24,8 +24,10 @@ CREATE TABLE journal (
 V2_CASEWORK = """
 CREATE TABLE note (
     id INTEGER PRIMARY KEY,
+    case_id INTEGER REFERENCES case_file(id) ON DELETE CASCADE,
     body TEXT NOT NULL
 );
+CREATE INDEX note_case ON note(case_id);
 CREATE VIRTUAL TABLE note_fts USING fts5(body, content='note', content_rowid='id',
                                          tokenize='unicode61 remove_diacritics 2');
 CREATE TRIGGER note_ai AFTER INSERT ON note BEGIN
@@ -129,5 +131,7 @@ CREATE TABLE draft (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1_FOUNDATION, V2_CASEWORK)
+from app.store.schema_v3 import V3_ESCALATION  # noqa: E402
+
+MIGRATIONS: tuple[str, ...] = (V1_FOUNDATION, V2_CASEWORK, V3_ESCALATION)
 SCHEMA_VERSION = len(MIGRATIONS)
