@@ -46,6 +46,10 @@ def _classify(exc: BaseException) -> str:
         return "locked"
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return "damaged"
+    if type(exc) is sqlcipher3.DatabaseError:
+        # The bare class is SQLITE_CORRUPT/NOTADB territory (e.g. "vtable constructor failed"
+        # on a damaged FTS page); I/O, full disk and misuse raise its subclasses.
+        return "damaged"
     return "io"
 
 
@@ -118,6 +122,10 @@ class Store:
             current = store.schema_version
             if current > SCHEMA_VERSION:
                 raise StoreError("newer_version", f"{current}>{SCHEMA_VERSION}")
+            if current == 0 and not create:
+                # An empty (e.g. truncated) file opens with any key; migrating it would make a
+                # new, empty store in place of the VP's data (QUALITY R16).
+                raise StoreError("damaged", "empty")
             conn.execute("PRAGMA journal_mode = DELETE")
             if create or current < SCHEMA_VERSION:
                 if not migrate and not create:
