@@ -13,6 +13,7 @@ import getpass
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from app import __version__
 from app.i18n import _
@@ -66,9 +67,7 @@ def open_session(args: argparse.Namespace, data_dir: Path) -> Session:
         raise UserError(reason_message(needs.reason)) from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from app.commands import register
-
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vertrouwd",
         description=_("Vertrouwd: the case files of the school's confidential adviser."),
@@ -78,14 +77,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--key-stdin", action="store_true", help=_("read the recovery key from standard input")
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    register(sub)
+    if with_commands:
+        from app.commands import register
+
+        sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+        register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    # Starting the window needs none of the commands: skip importing them (start-up time).
+    plain = [w for w in words if w != "--key-stdin"]
+    window_only = (
+        not plain
+        or (len(plain) == 2 and plain[0] == "--data-dir")
+        or (len(plain) == 1 and plain[0].startswith("--data-dir="))
+    )
+    args = build_parser(with_commands=not window_only).parse_args(words)
     handler = getattr(args, "handler", None)
     try:
         if handler is None:
@@ -103,14 +112,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def start_gui(args: argparse.Namespace, *, demo: bool = False, session: Session | None = None) -> int:
+def start_gui(
+    args: argparse.Namespace, *, demo: bool = False, session: Session | None = None
+) -> int:
+    """Start the window. The store is unlocked on a worker thread while Qt loads (the key
+    derivation and Qt's start-up then overlap), from the keyring or from `--key-stdin`."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     data_dir = resolve_data_dir(args.data_dir, demo=demo)
+    pending: Future[Session] | None = None
+    if session is None and store_exists(data_dir):
+        typed = read_key(args) if getattr(args, "key_stdin", False) else None
+        provider = get_provider()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(unlock, data_dir, provider, typed)
+            return _run_gui(data_dir, session, pending, demo)
+    return _run_gui(data_dir, session, pending, demo)
+
+
+def _run_gui(data_dir: Path, session: Session | None, pending: Any, demo: bool) -> int:
     try:
         from ui.main import run_gui
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise UserError(_("The window part of Vertrouwd is not installed ({name}).").format(
             name=exc.name)) from None
-    return int(run_gui(data_dir, session=session, demo=demo))
+    return int(run_gui(data_dir, session=session, pending=pending, demo=demo,
+                       provider=get_provider()))
 
 
 def data_dir_of(args: argparse.Namespace, *, demo: bool = False) -> Path:

@@ -31,6 +31,7 @@ class StoreConfig:
     pin_salt: str = ""
     pin_hash: str = ""
     demo: bool = False
+    setup_complete: bool = False
     format: int = 1
 
     def has_pin(self) -> bool:

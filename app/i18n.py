@@ -16,7 +16,9 @@ from pathlib import Path
 from app.resources import resource_path
 
 LANGUAGES = ("nl", "en")
-_language = os.environ.get("VERTROUWD_LANG", "nl") if os.environ.get("VERTROUWD_LANG") in LANGUAGES else "nl"
+_language = os.environ.get("VERTROUWD_LANG", "nl")
+if _language not in LANGUAGES:
+    _language = "nl"
 
 
 def _unquote(token: str) -> str:

@@ -58,7 +58,8 @@ def verify(store: Store) -> list[str]:
     """Problems found in the chain (empty when it is intact)."""
     problems: list[str] = []
     prev, expected_id = GENESIS, 1
-    for row in store.query("SELECT id, at, event, detail, prev_hash, hash FROM journal ORDER BY id"):
+    rows = store.query("SELECT id, at, event, detail, prev_hash, hash FROM journal ORDER BY id")
+    for row in rows:
         entry_id, at, event, detail, prev_hash, digest = row
         if entry_id != expected_id:
             problems.append(f"gap before entry {entry_id}")

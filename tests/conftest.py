@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -25,7 +26,7 @@ class MemoryKeyring:
 
         class _Backend(keyring.backend.KeyringBackend):
             priority = 10  # type: ignore[assignment]
-            store: dict[tuple[str, str], str] = {}
+            store: ClassVar[dict[tuple[str, str], str]] = {}
 
             def get_password(self, service: str, username: str) -> str | None:
                 return self.store.get((service, username))
@@ -59,7 +60,9 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
 
 
 @pytest.fixture(autouse=True)
-def _isolate_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolate_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keep every default folder (data, config) of the program in the test's temp area."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
-from app.cli import get_provider, data_dir_of, open_session
+from app.cli import data_dir_of, get_provider, open_session
 from app.commands import add
 from app.i18n import _
 from app.security.keys import KeyringProvider, generate_recovery_key

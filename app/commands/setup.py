@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from app.cli import get_provider, UserError, data_dir_of, open_session, start_gui, store_exists
+from app.cli import UserError, data_dir_of, get_provider, open_session, start_gui, store_exists
 from app.commands import add
 from app.i18n import _
 from app.messages import reason_message

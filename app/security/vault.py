@@ -97,8 +97,10 @@ def create_store(
         os.fsync(handle.fileno())
     os.replace(temp, final)
     fsync_dir(data_dir)
-    session = Session(data_dir, Store.open(final, key), config, key, warnings)
-    return session
+    # From here on a missing store file means "lost" (offer a backup), not "set-up unfinished".
+    config.setup_complete = True
+    save_config(data_dir, config)
+    return Session(data_dir, Store.open(final, key), config, key, warnings)
 
 
 @dataclass
@@ -147,7 +149,8 @@ def unlock(
         if error.reason == "wrong_key_or_damaged" and config.key_check and config.store_id:
             right = key_check(key, config.store_id) == config.key_check
             raise UnlockNeeds("damaged" if right else "wrong_key") from None
-        raise UnlockNeeds(error.reason, can_type_key=error.reason == "wrong_key_or_damaged") from None
+        retry = error.reason == "wrong_key_or_damaged"
+        raise UnlockNeeds(error.reason, can_type_key=retry) from None
     session = Session(data_dir, store, config, key)
     if typed_key is not None and config.key_mode == "keyring" and config.store_id:
         # The VP typed the key because the keyring lost it: put it back where it belongs.

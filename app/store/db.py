@@ -98,7 +98,8 @@ def is_plaintext_sqlite(path: Path) -> bool:
 
 
 class Store:
-    """An open, unlocked store. Use `transaction()` for every write: one command, one transaction."""
+    """An open, unlocked store. Every write goes through `transaction()`: one command, one
+    transaction."""
 
     def __init__(self, path: Path, conn: Any) -> None:
         self.path = path
