@@ -7,9 +7,9 @@ from typing import Any
 
 
 def register(sub: Any) -> None:
-    from app.commands import info, setup
+    from app.commands import backup, info, report, setup
 
-    for module in (setup, info):
+    for module in (setup, info, backup, report):
         module.register(sub)
 
 

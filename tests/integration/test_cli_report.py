@@ -1,0 +1,342 @@
+"""`vertrouwd report` and `vertrouwd report merge` as real processes (PRODUCT §Command line):
+exit codes, one Dutch sentence per error, files that parse, nothing half-written."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from app.reports.data_file import load, parse
+from app.security.keys import MemoryProvider, generate_recovery_key
+from app.security.vault import create_store
+from app.services.demo import generate
+from app.store.db import connect
+from app.store.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = date(2026, 6, 15)  # the demo data's today; the command itself runs on the real date
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+class Cli:
+    def __init__(self, base: Path) -> None:
+        home = base / "home"
+        home.mkdir(parents=True, exist_ok=True)
+        (base / "tmp").mkdir(exist_ok=True)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DBUS_", "VERTROUWD_"))}
+        env.update(
+            HOME=str(home),
+            XDG_DATA_HOME=str(home / ".local" / "share"),
+            XDG_CONFIG_HOME=str(home / ".config"),
+            XDG_RUNTIME_DIR=str(base / "tmp"),
+            TMPDIR=str(base / "tmp"),
+            VERTROUWD_LANG="nl",
+            PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+            PYTHONDONTWRITEBYTECODE="1",
+        )
+        self.env = env
+
+    def __call__(self, *args: str, stdin: str | None = None) -> Run:
+        proc = subprocess.run(
+            [sys.executable, "-m", "app", *args],
+            input=stdin.encode() if stdin is not None else None,
+            stdin=None if stdin is not None else subprocess.DEVNULL,
+            capture_output=True,
+            cwd=str(ROOT),
+            env=self.env,
+            timeout=120,
+            check=False,
+        )
+        run = Run(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))
+        for text in (run.out, run.err):
+            assert "Traceback" not in text, text
+        return run
+
+
+def one_sentence(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@dataclass
+class School:
+    data: Path
+    key: str
+
+    def run(self, cli: Cli, *args: str) -> Run:
+        return cli("--data-dir", str(self.data), "--key-stdin", *args, stdin=self.key)
+
+
+def make_school(folder: Path, name: str, seed: int) -> School:
+    key = generate_recovery_key()
+    session = create_store(
+        folder,
+        Settings(school=name, location="Helmond", vp_name="A. Jansen"),
+        key,
+        key_mode="ask",
+        provider=MemoryProvider(),
+    )
+    try:
+        generate(session.store, years=3, seed=seed, today=TODAY)
+    finally:
+        session.lock()
+    return School(folder, key)
+
+
+@pytest.fixture(scope="module")
+def schools(tmp_path_factory: pytest.TempPathFactory) -> tuple[School, School]:
+    base = tmp_path_factory.mktemp("schools")
+    return make_school(base / "a", "De Linde", 1), make_school(base / "b", "Het Carolus", 2)
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path)
+
+
+def journal(school: School) -> list[tuple[str, dict[str, object]]]:
+    conn = connect(school.data / "vertrouwd.db", school.key)
+    try:
+        rows = conn.execute("SELECT event, detail FROM journal ORDER BY id").fetchall()
+        return [(str(r[0]), json.loads(r[1])) for r in rows]
+    finally:
+        conn.close()
+
+
+def test_year_report_with_data_file(
+    cli: Cli, schools: tuple[School, School], tmp_path: Path
+) -> None:
+    school = schools[0]
+    out = tmp_path / "uit"
+    out.mkdir()
+    run = school.run(
+        cli,
+        "report",
+        "--school-year",
+        "2025-2026",
+        "--out",
+        str(out / "a.pdf"),
+        "--data",
+        str(out / "a.json"),
+    )
+    assert run.code == 0, run.err
+    assert "Jaarverslag opgeslagen" in run.out and "a.csv" in run.out
+    assert sorted(p.name for p in out.iterdir()) == ["a.csv", "a.json", "a.pdf"]
+    data = load(out / "a.json")
+    assert data.school == "De Linde" and data.school_year == "2025-2026"
+    assert isinstance(data.tables["totals"]["requests"], int)
+    assert data.tables["totals"]["requests"] > 100
+    csv_lines = (out / "a.csv").read_text(encoding="utf-8").splitlines()
+    assert csv_lines[0] == "table,row,value"
+    assert len(csv_lines) - 1 == sum(len(rows) for rows in data.tables.values())
+    reader = PdfReader(io.BytesIO((out / "a.pdf").read_bytes()))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Jaarverslag vertrouwenspersoon voor leerlingen" in " ".join(text.split())
+    assert f"Pagina 1 van {len(reader.pages)}" in text and "De Linde" in text
+    events = journal(school)
+    made = [detail for event, detail in events if event == "report_made"]
+    assert made and made[-1] == {
+        "school_year": "2025-2026",
+        "tables": 7,
+        "data_file": 1,
+        "empty": 0,
+    }
+
+
+def test_pdf_only_and_an_empty_year(
+    cli: Cli, schools: tuple[School, School], tmp_path: Path
+) -> None:
+    run = schools[1].run(
+        cli, "report", "--school-year", "2019-2020", "--out", str(tmp_path / "x.pdf")
+    )
+    assert run.code == 0, run.err
+    assert "geen contacten geregistreerd" in run.out
+    reader = PdfReader(str(tmp_path / "x.pdf"))
+    text = " ".join("\n".join(page.extract_text() for page in reader.pages).split())
+    assert "Er zijn in dit schooljaar geen contacten geregistreerd." in text
+    assert not list(tmp_path.glob("*.json"))
+
+
+def test_missing_output_folder_writes_nothing(
+    cli: Cli, schools: tuple[School, School], tmp_path: Path
+) -> None:
+    school = schools[0]
+    ok = tmp_path / "ok"
+    ok.mkdir()
+    before = tree(school.data)
+    run = school.run(
+        cli, "report", "--school-year", "2025-2026", "--out", str(tmp_path / "weg" / "a.pdf")
+    )
+    assert run.code == 1
+    assert "bestaat niet" in one_sentence(run.err)
+    # The PDF's folder exists but the data file's does not: still nothing at all is written.
+    run = school.run(
+        cli,
+        "report",
+        "--school-year",
+        "2025-2026",
+        "--out",
+        str(ok / "a.pdf"),
+        "--data",
+        str(tmp_path / "weg" / "a.json"),
+    )
+    assert run.code == 1
+    assert "bestaat niet" in one_sentence(run.err)
+    assert list(ok.iterdir()) == []
+    assert tree(school.data) == before  # refused before the store was even opened
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root may write anywhere")
+def test_read_only_output_folder(cli: Cli, schools: tuple[School, School], tmp_path: Path) -> None:
+    locked = tmp_path / "alleen-lezen"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        run = schools[0].run(
+            cli, "report", "--school-year", "2025-2026", "--out", str(locked / "a.pdf")
+        )
+        assert run.code == 1
+        assert "mag niet worden geschreven" in one_sentence(run.err)
+        assert list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o700)
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--school-year", "2099-2100", "--out", "{d}/a.pdf"), "nog niet begonnen"),
+        (("--school-year", "2025", "--out", "{d}/a.pdf"), "2025-2026"),
+        (("--out", "{d}/a.pdf"), "--school-year"),
+        (("--school-year", "2025-2026"), "--out"),
+        (("--school-year", "2025-2026", "--out", "{d}/a.pdf", "--data", "{d}/a.pdf"), "namen"),
+        (("samenvoegen", "a.json", "--out", "{d}/a.pdf"), "report merge"),
+    ],
+)
+def test_bad_input_is_one_dutch_sentence(
+    cli: Cli, schools: tuple[School, School], tmp_path: Path, args: tuple[str, ...], words: str
+) -> None:
+    run = schools[0].run(cli, "report", *(a.format(d=tmp_path) for a in args))
+    assert run.code == 1
+    assert words in one_sentence(run.err)
+    assert not list(tmp_path.glob("a.*"))
+
+
+@pytest.fixture(scope="module")
+def data_files(
+    schools: tuple[School, School], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("data")
+    cli = Cli(tmp_path_factory.mktemp("cli"))
+    paths = []
+    for name, school in zip("ab", schools, strict=True):
+        run = school.run(
+            cli,
+            "report",
+            "--school-year",
+            "2025-2026",
+            "--out",
+            str(folder / f"{name}.pdf"),
+            "--data",
+            str(folder / f"{name}.json"),
+        )
+        assert run.code == 0, run.err
+        paths.append(folder / f"{name}.json")
+    return paths[0], paths[1]
+
+
+def test_merge(cli: Cli, data_files: tuple[Path, Path], tmp_path: Path) -> None:
+    a, b = data_files
+    run = cli("report", "merge", str(a), str(b), "--out", str(tmp_path / "groep.pdf"))
+    assert run.code == 0, run.err
+    assert "Groepsverslag opgeslagen" in run.out
+    text = "\n".join(p.extract_text() for p in PdfReader(str(tmp_path / "groep.pdf")).pages)
+    assert "De Linde" in text and "Het Carolus" in text
+
+    run = cli(
+        "report",
+        "merge",
+        str(a),
+        str(b),
+        "--out",
+        str(tmp_path / "g.pdf"),
+        "--data",
+        str(tmp_path / "g.json"),
+    )
+    assert run.code == 0, run.err
+    group = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))
+    assert group["format"] == "vertrouwd-groepscijfers" and group["version"] == 1
+    assert group["school_year"] == "2025-2026"
+    assert [s["school"] for s in group["schools"]] == ["De Linde", "Het Carolus"]
+    one, two = load(a), load(b)
+    requests = group["tables"]["totals"]["requests"]
+    expected = one.tables["totals"]["requests"] + two.tables["totals"]["requests"]  # type: ignore[operator]
+    assert requests == {"low": expected, "high": expected, "display": str(expected)}
+    for rows in group["tables"].values():
+        for cell in rows.values():
+            assert cell["low"] <= cell["high"]
+            assert not (cell["low"] >= 1 and cell["high"] <= 4) or cell["display"] == "<5"
+    csv_head = (tmp_path / "g.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert csv_head == "table,row,low,high,display"
+
+
+def test_merge_refuses_duplicates_and_other_formats(
+    cli: Cli, data_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    a, b = data_files
+    copy = tmp_path / "kopie.json"
+    shutil.copyfile(a, copy)
+    run = cli("report", "merge", str(a), str(copy), "--out", str(tmp_path / "g.pdf"))
+    assert run.code == 1
+    assert "twee keer" in one_sentence(run.err)
+
+    newer = tmp_path / "nieuwer.json"
+    document = json.loads(a.read_text(encoding="utf-8"))
+    document["version"] = 2
+    newer.write_text(json.dumps(document), encoding="utf-8")
+    run = cli("report", "merge", str(newer), str(b), "--out", str(tmp_path / "g.pdf"))
+    assert run.code == 1
+    assert "versie 2" in one_sentence(run.err)
+
+    other = tmp_path / "anders.json"
+    other.write_text('{"format": "iets-anders", "version": 1}', encoding="utf-8")
+    run = cli("report", "merge", str(other), str(b), "--out", str(tmp_path / "g.pdf"))
+    assert run.code == 1
+    assert "geen jaarcijferbestand" in one_sentence(run.err)
+
+    run = cli("report", "merge", "--out", str(tmp_path / "g.pdf"))
+    assert run.code == 1 and "report merge" in one_sentence(run.err)
+
+    run = cli("report", "merge", str(a), str(b), "--out", str(tmp_path / "weg" / "g.pdf"))
+    assert run.code == 1 and "bestaat niet" in one_sentence(run.err)
+
+    run = cli("report", "merge", str(a), str(b), "--out", str(tmp_path / "g.pdf"), "--data", str(b))
+    assert run.code == 1 and len(one_sentence(run.err)) > 10
+    assert parse(b.read_text(encoding="utf-8")).school == "Het Carolus"  # not overwritten
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".pdf") == []
