@@ -28,6 +28,7 @@ from app.i18n import _
 from app.messages import reason_message
 from app.security.keys import KeyProvider, normalize_recovery_key
 from app.security.vault import Session, UnlockNeeds, unlock
+from ui.help import install_help
 from ui.style import label
 
 INPUT_EVENTS = {
@@ -143,6 +144,7 @@ class UnlockDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.show_reason(reason)
+        install_help(self, "unlock")
 
     def show_reason(self, reason: str) -> None:
         self.reason = reason
@@ -161,7 +163,8 @@ class UnlockDialog(QDialog):
         self.entry.setEchoMode(
             QLineEdit.EchoMode.Password if self.pin_only else QLineEdit.EchoMode.Normal
         )
-        self.entry.setPlaceholderText("" if self.pin_only else "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX")
+        placeholder = "" if self.pin_only else "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"
+        self.entry.setPlaceholderText(placeholder)
         self.entry.setVisible(self.pin_only or wants_key)
         self.restore_button.setVisible(reason in ("missing", "damaged", "wrong_key_or_damaged"))
 

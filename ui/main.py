@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from concurrent.futures import Future
 from pathlib import Path
 
-from app.i18n import _
 from app.paths import store_path
 from app.security.keys import KeyProvider, KeyringProvider
 from app.security.vault import Session, UnlockNeeds, unlock
@@ -24,23 +24,38 @@ def make_app() -> object:
     return app
 
 
-def obtain_session(data_dir: Path, provider: KeyProvider) -> Session | None:
-    """Set up a new store or unlock the existing one; None when the VP cancels."""
+def needs_setup(data_dir: Path) -> bool:
+    """First run, or a set-up interrupted before its store was in place. A store that was
+    set up and has gone missing is not this: the unlock dialog then offers a backup."""
+    if store_path(data_dir).exists():
+        return False
+    from app.config import ConfigError, load_config
+
+    try:
+        config = load_config(data_dir)
+    except ConfigError:
+        return False
+    return config is None or not config.setup_complete
+
+
+def obtain_session(
+    data_dir: Path, provider: KeyProvider, pending: Future[Session] | None = None
+) -> Session | None:
+    """Set up a new store or unlock the existing one; None when the VP cancels.
+
+    `pending` is an unlock already running on a worker thread (started before Qt loaded)."""
     from PySide6.QtWidgets import QDialog
 
     from ui.lock import UnlockDialog
     from ui.wizards.setup import SetupWizard
 
-    if not store_path(data_dir).exists():
-        from app.config import load_config
-
-        if load_config(data_dir) is None or not data_dir.exists():
-            wizard = SetupWizard(data_dir, provider)
-            if wizard.exec() == QDialog.DialogCode.Accepted:
-                return wizard.session
-            return None
+    if needs_setup(data_dir):
+        wizard = SetupWizard(data_dir, provider)
+        if wizard.exec() == QDialog.DialogCode.Accepted:
+            return wizard.session
+        return None
     try:
-        return unlock(data_dir, provider)
+        return pending.result() if pending is not None else unlock(data_dir, provider)
     except UnlockNeeds as needs:
         reason = needs.reason
     dialog = UnlockDialog(data_dir, provider, reason)
@@ -53,24 +68,28 @@ def run_gui(
     data_dir: Path,
     *,
     session: Session | None = None,
+    pending: Future[Session] | None = None,
     demo: bool = False,
     provider: KeyProvider | None = None,
 ) -> int:
     app = make_app()
     provider = provider or KeyringProvider()
+    first_run = session is None and needs_setup(data_dir)
     if session is None:
-        session = obtain_session(data_dir, provider)
+        session = obtain_session(data_dir, provider, pending)
     if session is None:
         return 0
+    from ui.errors import install_store_error_hook
     from ui.main_window import MainWindow
 
+    install_store_error_hook(session.data_dir)
     window = MainWindow(session, provider)
     window.show()
+    if first_run:
+        window.show_help("getting_started")
     if os.environ.get("VERTROUWD_EXIT_AFTER_SHOW"):
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(0, window.close)
     del demo
-    result = app.exec()  # type: ignore[attr-defined]
-    _("Vertrouwd")
-    return int(result)
+    return int(app.exec())  # type: ignore[attr-defined]

@@ -28,6 +28,7 @@ from app.i18n import _
 from app.security.keys import KeyProvider
 from app.security.vault import Session
 from app.store.settings import load_settings
+from ui.help import HelpPanel
 from ui.lock import LockController, UnlockDialog
 from ui.style import label
 
@@ -52,6 +53,9 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.tabs = QTabWidget()
+        self.tabs.setTabsClosable(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.fixed_tabs = 0
         self.cover = self._make_cover()
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.cover)
@@ -80,7 +84,11 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         self.work_menu = menu.addMenu(_("&Work"))
+        self.annual_report_action = QAction(_("Make annual report…"), self)
+        self.annual_report_action.triggered.connect(self.open_annual_report)
+        self.work_menu.addAction(self.annual_report_action)
         help_menu = menu.addMenu(_("&Help"))
+        self.help_panel = HelpPanel.attach(self, help_menu)
         about = QAction(_("About Vertrouwd"), self)
         about.triggered.connect(self.about)
         help_menu.addAction(about)
@@ -100,6 +108,7 @@ class MainWindow(QMainWindow):
     def _make_cover(self) -> QWidget:
         cover = QWidget()
         cover.setObjectName("cover")
+        cover.setProperty("help_id", "lock")
         cover.setAutoFillBackground(True)
         layout = QVBoxLayout(cover)
         layout.addStretch(1)
@@ -208,6 +217,54 @@ class MainWindow(QMainWindow):
             if callable(hook):
                 hook()
 
+    # -- navigation (the views call these) ---------------------------------------------
+    def open_case(self, case_id: int) -> None:
+        """Show the case file of `case_id` in its own tab (reusing an open one)."""
+        if self.session is None:
+            return
+        from ui.views.case_file import CaseFileView
+
+        for index in range(self.tabs.count()):
+            view = self.tabs.widget(index)
+            if isinstance(view, CaseFileView) and view.case_id == case_id:
+                self.tabs.setCurrentIndex(index)
+                return
+        view = CaseFileView(self, case_id)
+        self.tabs.setCurrentIndex(self.tabs.addTab(view, view.tab_title()))
+
+    def close_tab(self, index: int) -> None:
+        if index >= self.fixed_tabs:
+            self.tabs.removeTab(index)
+
+    def start_intake(self, request_id: int | None = None) -> None:
+        if self.session is None:
+            return
+        from ui.wizards.intake import IntakeWizard
+
+        wizard = IntakeWizard(self, request_id=request_id)
+        if wizard.exec() == QDialog.DialogCode.Accepted and wizard.case_id is not None:
+            self.refresh()
+            self.open_case(wizard.case_id)
+
+    def run_escalation_check(self, case_id: int) -> None:
+        """The escalation check of the case (DOMAIN.md questions); a no-op until it lands."""
+        if self.session is None:
+            return
+        try:
+            from ui.wizards.escalation import EscalationWizard
+        except ImportError:
+            return
+        EscalationWizard(self, case_id).exec()
+        self.refresh()
+
+    def open_annual_report(self) -> None:
+        """The annual report wizard (PRODUCT.md job 6): figures, texts, PDF, data file, print."""
+        if self.session is None:
+            return
+        from ui.wizards.annual_report import run_annual_report
+
+        run_annual_report(self)
+
     # -- dialogs ------------------------------------------------------------------------
     def open_settings(self) -> None:
         if self.session is None:
@@ -218,6 +275,10 @@ class MainWindow(QMainWindow):
             self.lock_controller.minutes = load_settings(self.session.store).lock_minutes
             self._refresh_titles()
             self.refresh()
+
+    def show_help(self, help_id: str | None = None) -> None:
+        """Open the help panel on `help_id` (default: the page of the current screen)."""
+        self.help_panel.show_help(help_id)
 
     def about(self) -> None:
         QMessageBox.about(self, _("About Vertrouwd"), _(

@@ -1,16 +1,26 @@
-"""Printing a PDF made by `app/` through the Qt print dialog (QtPdf renders the same PDF), and
-saving bytes the VP asked to save, with a Dutch message on failure."""
+"""Printing a PDF made by `app/` through the Qt print dialog (QtPdf renders the same PDF), a
+print preview of it, and saving bytes the VP asked to save, with a Dutch message on failure.
+
+The PDF is read from memory (a QBuffer owned by the QPdfDocument), never from a temporary
+file. Pages are printed on the whole sheet (`setFullPage`), scaled to fit it with their own
+margins, and rendered at no more than 300 dpi so that a 1200-dpi printer does not need
+half a gigabyte per page.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.files import write_atomic
 from app.i18n import _
+
+#: The highest resolution a page is rendered at for printing.
+MAX_PRINT_DPI = 300
 
 
 def save_bytes(parent: QWidget, path: Path, data: bytes) -> bool:
@@ -24,27 +34,61 @@ def save_bytes(parent: QWidget, path: Path, data: bytes) -> bool:
     return True
 
 
-def print_pdf(parent: QWidget, data: bytes, title: str) -> bool:
-    """Show the print dialog and print every page of the PDF `data`."""
+def pdf_document(parent: QWidget, data: bytes) -> Any:
+    """A QPdfDocument of the PDF `data`, read from memory (the buffer belongs to it)."""
     from PySide6.QtPdf import QPdfDocument
-    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
     document = QPdfDocument(parent)
-    buffer = QBuffer(parent)
+    buffer = QBuffer(document)
     buffer.setData(QByteArray(data))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     document.load(buffer)
+    return document
+
+
+def _printer(title: str) -> Any:
+    from PySide6.QtPrintSupport import QPrinter
+
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(title)
-    dialog = QPrintDialog(printer, parent)
-    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-        return False
-    render_to_printer(document, printer)
-    buffer.close()
-    return True
+    printer.setFullPage(True)
+    return printer
+
+
+def print_pdf(parent: QWidget, data: bytes, title: str) -> bool:
+    """Show the print dialog and print every page of the PDF `data`."""
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    document = pdf_document(parent, data)
+    try:
+        printer = _printer(title)
+        dialog = QPrintDialog(printer, parent)
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return False
+        render_to_printer(document, printer)
+        return True
+    finally:
+        document.deleteLater()
+
+
+def preview_pdf(parent: QWidget, data: bytes, title: str) -> bool:
+    """Show the print preview of the PDF `data` (it has its own print button)."""
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    document = pdf_document(parent, data)
+    try:
+        printer = _printer(title)
+        dialog = QPrintPreviewDialog(printer, parent)
+        dialog.setWindowTitle(_("Print preview: {title}").format(title=title))
+        dialog.resize(900, 760)
+        dialog.paintRequested.connect(lambda target: render_to_printer(document, target))
+        return bool(dialog.exec() == QPrintPreviewDialog.DialogCode.Accepted)
+    finally:
+        document.deleteLater()
 
 
 def render_to_printer(document: object, printer: object) -> None:
+    """Draw every page of `document` on its own sheet of `printer`, scaled to fit."""
     from PySide6.QtPdf import QPdfDocument
     from PySide6.QtPrintSupport import QPrinter
 
@@ -53,13 +97,17 @@ def render_to_printer(document: object, printer: object) -> None:
     if not painter.begin(printer):
         return
     try:
-        dpi = printer.resolution()
+        sheet = printer.paperRect(QPrinter.Unit.DevicePixel)
+        dpi = min(printer.resolution(), MAX_PRINT_DPI)
         for index in range(document.pageCount()):
             if index:
                 printer.newPage()
             points = document.pagePointSize(index)
+            if points.width() <= 0 or points.height() <= 0:
+                continue
+            scale = min(sheet.width() / points.width(), sheet.height() / points.height())
+            target = QRectF(0, 0, points.width() * scale, points.height() * scale)
             size = QSize(int(points.width() / 72 * dpi), int(points.height() / 72 * dpi))
-            image = document.render(index, size)
-            painter.drawImage(0, 0, image)
+            painter.drawImage(target, document.render(index, size))
     finally:
         painter.end()

@@ -20,6 +20,7 @@ from app.messages import reason_message
 from app.security.vault import Session
 from app.store.db import StoreError
 from app.store.settings import REGIONS, Settings, load_settings, save_settings
+from ui.help import install_help
 
 
 class SettingsDialog(QDialog):
@@ -74,6 +75,7 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        install_help(self, "settings")
 
     def save(self) -> None:
         from datetime import date

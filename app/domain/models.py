@@ -178,8 +178,8 @@ class DashboardItem:
     """One line of a dashboard list.
 
     `kind` is `request`, `plan_step` or `no_contact`; `ref_id` the request, entry or case id;
-    `due` the date that matters (answer by, due on, last contact); `detail` a short text (the
-    step, the source id of a request)."""
+    `due` the date that matters (answer by, due on, last conversation); `detail` a short text
+    (the source id of a request, the text of a step, the opening date of a case in ISO form)."""
 
     kind: str
     ref_id: int

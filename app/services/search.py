@@ -15,7 +15,6 @@ itself), joined to their case through the indexed `note.case_id`, and reading st
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from typing import Any
@@ -149,18 +148,15 @@ def _name_condition(store: Store, words: list[str]) -> tuple[str, list[Any]] | N
         conditions.append("(name GLOB ? OR name GLOB ? OR name GLOB ?)")
     if not conditions:
         return None
-    ids = [
-        int(r[0])
-        for r in store.query(
-            "SELECT id FROM pupil WHERE " + " AND ".join(conditions), tuple(patterns)
-        )
-    ]
+    ids = store.scalar(
+        "SELECT group_concat(id) FROM pupil WHERE " + " AND ".join(conditions), tuple(patterns)
+    )
     if not ids:
         return None
     # Few pupils: find their cases through the index. Many: walk the cases newest first and
     # test membership (the unary + keeps SQLite from looking up every pupil's cases).
-    column = "c.pupil_id" if len(ids) <= MANY_PUPILS else "+c.pupil_id"
-    return f"{column} IN (SELECT value FROM json_each(?))", [json.dumps(ids)]
+    column = "c.pupil_id" if str(ids).count(",") < MANY_PUPILS else "+c.pupil_id"
+    return f"{column} IN (SELECT value FROM json_each(?))", [f"[{ids}]"]
 
 
 def search(

@@ -36,6 +36,7 @@ from app.security.recovery_sheet import render_recovery_sheet
 from app.security.vault import Session, create_store
 from app.store.db import StoreError
 from app.store.settings import REGIONS, Settings
+from ui.help import install_help
 from ui.style import label
 
 
@@ -48,6 +49,7 @@ class SetupWizard(QWizard):
         self.confirm_groups = sorted(secrets.SystemRandom().sample(range(6), 2))
         self.setWindowTitle(_("Set up Vertrouwd"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        install_help(self)
         self.setMinimumSize(680, 520)
         self.setButtonText(QWizard.WizardButton.NextButton, _("Next >"))
         self.setButtonText(QWizard.WizardButton.BackButton, _("< Back"))
@@ -102,6 +104,7 @@ class SetupWizard(QWizard):
 class IntroPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
+        self.setProperty("help_id", "setup.intro")
         self.setTitle(_("Welcome to Vertrouwd"))
         layout = QVBoxLayout(self)
         layout.addWidget(label(_(
@@ -119,6 +122,7 @@ class IntroPage(QWizardPage):
 class SchoolPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
+        self.setProperty("help_id", "setup.school")
         self.setTitle(_("Your school"))
         self.setSubTitle(_("This appears on the annual report and the recovery sheet."))
         form = QFormLayout(self)
@@ -139,10 +143,18 @@ class SchoolPage(QWizardPage):
         self.registerField("location", self.location)
         self.registerField("vp_name", self.vp_name)
 
+    def validatePage(self) -> bool:  # noqa: N802 - Qt API
+        if not self.school.text().strip():
+            self.school.clear()
+            self.school.setFocus()
+            return False
+        return True
+
 
 class StoragePage(QWizardPage):
     def __init__(self, data_dir: Path) -> None:
         super().__init__()
+        self.setProperty("help_id", "setup.storage")
         self.setTitle(_("Where your data is kept"))
         self.setSubTitle(_("Choose a folder on this computer that only you can open."))
         form = QFormLayout(self)
@@ -200,6 +212,7 @@ class StoragePage(QWizardPage):
 class KeyModePage(QWizardPage):
     def __init__(self, provider: KeyProvider) -> None:
         super().__init__()
+        self.setProperty("help_id", "setup.key_mode")
         self.setTitle(_("How the key is kept"))
         self.setSubTitle(_("The file is locked with a long key. Where should it be kept?"))
         layout = QVBoxLayout(self)
@@ -255,6 +268,7 @@ class KeyModePage(QWizardPage):
 class RecoveryKeyPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
+        self.setProperty("help_id", "setup.recovery_key")
         self.setTitle(_("Your recovery key"))
         self.setSubTitle(_("This key is shown only now. Print the recovery sheet or write the "
                            "key down, and keep it locked away."))
@@ -316,6 +330,7 @@ class RecoveryKeyPage(QWizardPage):
 class ConfirmPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
+        self.setProperty("help_id", "setup.confirm")
         self.setTitle(_("Check the key"))
         layout = QVBoxLayout(self)
         self.intro = label("")

@@ -1,0 +1,218 @@
+"""Register a request for contact (aanmelding, protocol 5b/5c) in a few seconds.
+
+The form asks when it came in (default: now), through whom (a required choice: the annual
+report counts the sources, so a preselected answer would make it count guesses), whether it
+is urgent, and optionally a name or pseudonym and a short note. Saving calls
+`casework.register_request`; a refused input shows its Dutch sentence above the buttons and
+the dialog stays open with everything as typed. After saving, the dialog turns into a
+confirmation: the respond-by date in words, where the pupil can turn meanwhile when a school
+holiday lies before the answer, and the warning about missing school holidays when the
+service gives one. The respond-by rule itself lives in `app.services.requests`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.lists import REFERRAL_SOURCES, help_line, options
+from app.domain.lists import label as lists_label
+from app.i18n import _
+from app.services.casework import (
+    MAX_SHORT_CHARS,
+    RequestResult,
+    ValidationError,
+    register_request,
+)
+from app.store.db import Store
+from ui.dates import WindowClock, dutch_date, short_moment
+from ui.help import install_help
+from ui.style import label
+
+
+class RegisterRequestDialog(QDialog):
+    """The quick form for a new aanmelding; `saved` holds the result once it is stored."""
+
+    def __init__(
+        self,
+        store: Store,
+        now: Callable[[], datetime] = datetime.now,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.clock = WindowClock(now)
+        self.saved: RequestResult | None = None
+        self.setWindowTitle(_("New request"))
+        self.setMinimumWidth(600)
+        self.pages = QStackedWidget()
+        self.form_page = self._make_form()
+        self.done_page = QWidget()
+        self.pages.addWidget(self.form_page)
+        self.pages.addWidget(self.done_page)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+        install_help(self, "request")
+
+    # -- the form ----------------------------------------------------------------------
+    def _make_form(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(label(_("New request"), "title"))
+        layout.addWidget(label(_(
+            "Record when and through whom the request came in. The program works out the "
+            "day by which you answer it."), "subtitle"))
+
+        self.received = QDateTimeEdit(QDateTime(self.clock.now()))
+        self.received.setCalendarPopup(True)
+        self.received.setDisplayFormat("dd-MM-yyyy HH:mm")
+        self.source = QComboBox()
+        self.source.addItem(_("choose…"), None)
+        for source_id, text in options(REFERRAL_SOURCES):
+            self.source.addItem(text, source_id)
+        self.urgent = QCheckBox(_("Urgent: answer today (protocol 5b)"))
+        self.pupil = QLineEdit()
+        self.pupil.setMaxLength(MAX_SHORT_CHARS)
+        self.pupil.setPlaceholderText(_("name or a pseudonym (may stay empty)"))
+        self.note = QPlainTextEdit()
+        self.note.setPlaceholderText(_("a few words, for example the question in short"))
+        self.note.setTabChangesFocus(True)
+        self.note.setFixedHeight(90)
+        hint = label(_("Write down as little as possible (protocol 6b)."), "subtitle")
+
+        form = QFormLayout()
+        form.addRow(_("Received on"), self.received)
+        form.addRow(_("Through whom"), self.source)
+        form.addRow("", self.urgent)
+        form.addRow(_("Pupil"), self.pupil)
+        note_box = QVBoxLayout()
+        note_box.setSpacing(2)
+        note_box.addWidget(self.note)
+        note_box.addWidget(hint)
+        form.addRow(_("Short note"), note_box)
+        layout.addLayout(form)
+
+        self.error = label("", "error")
+        self.error.hide()
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton(_("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = buttons.addButton(
+            _("Cancel"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.reject)
+        layout.addWidget(buttons)
+        return page
+
+    def _field_widget(self, field: str) -> QWidget | None:
+        return {
+            "received_at": self.received,
+            "source": self.source,
+            "pupil_label": self.pupil,
+            "note": self.note,
+        }.get(field)
+
+    def show_error(self, message: str, field: str = "") -> None:
+        self.error.setText(message)
+        self.error.show()
+        _grow_to_fit(self)
+        widget = self._field_widget(field)
+        if widget is not None:
+            widget.setFocus()
+
+    def save(self) -> None:
+        """Store the request; on a refused input show why and keep everything as typed."""
+        received = self.received.dateTime().toPython()
+        assert isinstance(received, datetime)
+        try:
+            result = register_request(
+                self.store,
+                self.clock,
+                received_at=received.replace(second=0, microsecond=0),
+                source=self.source.currentData(),
+                urgent=self.urgent.isChecked(),
+                pupil_label=self.pupil.text().strip(),
+                note=self.note.toPlainText().strip(),
+            )
+        except ValidationError as error:
+            self.show_error(error.message, error.field)
+            return
+        self.saved = result
+        self.error.hide()
+        self._fill_done_page(result)
+        self.pages.setCurrentWidget(self.done_page)
+        self.ok_button.setFocus()
+
+    # -- the confirmation ----------------------------------------------------------------
+    def _fill_done_page(self, result: RequestResult) -> None:
+        layout = QVBoxLayout(self.done_page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(label(_("Request saved"), "title"))
+        request = result.request
+        self.respond_label = label(
+            _("Answer by {date} at the latest.").format(date=dutch_date(request.respond_by)),
+            "subtitle",
+        )
+        self.respond_label.setStyleSheet("font-size: 13pt; font-weight: 600; color: #1f3b57;")
+        layout.addWidget(self.respond_label)
+        layout.addWidget(label(_("Received on {moment}. Through whom: {source}.").format(
+            moment=short_moment(request.received_at),
+            source=lists_label(REFERRAL_SOURCES, request.source),
+        ), "subtitle"))
+        if request.urgent:
+            layout.addWidget(label(_("Urgent: get in touch with the pupil today."), "warning"))
+        self.help_box: QLabel | None = None
+        if result.in_or_after_holiday and result.meanwhile_help:
+            lines = "\n".join("•  " + help_line(item) for item in result.meanwhile_help)
+            text = _(
+                "A school holiday falls before your answer. Tell the pupil (or whoever made "
+                "the request) where they can turn in the meantime:"
+            )
+            self.help_box = label(text + "\n\n" + lines, "warning")
+            self.help_box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(self.help_box)
+        self.warning_box: QLabel | None = None
+        if result.warning:
+            self.warning_box = label(result.warning, "warning")
+            layout.addWidget(self.warning_box)
+        layout.addWidget(label(
+            _("The request stays on the overview until you answer it."), "subtitle"))
+        layout.addStretch(1)
+        buttons = QDialogButtonBox()
+        self.ok_button = buttons.addButton(_("OK"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setDefault(True)
+        self.ok_button.clicked.connect(self.accept)
+        layout.addWidget(buttons)
+
+
+def _grow_to_fit(dialog: QDialog) -> None:
+    """Make room for a message that just appeared (a shown label does not resize the dialog
+    on every platform)."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    layout.activate()
+    needed = layout.sizeHint().height()
+    if dialog.height() < needed:
+        dialog.resize(dialog.width(), needed)

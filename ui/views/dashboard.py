@@ -1,0 +1,415 @@
+"""The overview (dashboard, PRODUCT.md job 4): what needs the VP's attention today.
+
+Four lists in two columns: requests to answer, plan steps due soon, open obligations, and
+cases without contact for the settings' number of weeks; above them a status strip for the
+backup age and the retention period. Overdue rows are red and say "too late"; urgent
+requests are bold. A double-click opens the item: a request starts the intake with it, the
+other rows open their case file. Everything shown comes from `app.services` (the dashboard,
+escalation and backup services); a service that has not landed yet, or a slot it leaves
+empty, shows nothing rather than a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.lists import REFERRAL_SOURCES, label
+from app.i18n import _
+from app.services.casework import ValidationError, answer_request, get_case, list_requests
+from app.services.dashboard import dashboard
+from app.store.db import Store
+from app.store.settings import Settings, load_settings
+from ui.dates import WindowClock, dutch_date, short_date, short_moment
+from ui.style import label as text_label
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+OVERDUE = QColor("#b00020")
+QUIET = QColor("#6a7785")
+ROLE = Qt.ItemDataRole.UserRole
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a section: its cells, what a double-click opens, and how it looks."""
+
+    cells: tuple[str, ...]
+    kind: str
+    ref_id: int
+    case_id: int | None
+    overdue: bool = False
+    urgent: bool = False
+
+
+class Section(QWidget):
+    """A heading with a count and a read-only list; "Nothing to do" when it is empty."""
+
+    def __init__(
+        self, title: str, headers: Sequence[str], stretch: int, view: DashboardView
+    ) -> None:
+        super().__init__()
+        self.title = title
+        self.heading = text_label(title, wrap=False)
+        self.heading.setStyleSheet("font-weight: 600; color: #1f3b57; font-size: 11.5pt;")
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(list(headers))
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.itemActivated.connect(lambda item, _column: view.open_item(item))
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.tree)
+
+    def fill(self, rows: Sequence[Row]) -> None:
+        self.tree.clear()
+        count = len(rows)
+        self.heading.setText(
+            self.title if not count else _("{title} ({count})").format(title=self.title,
+                                                                       count=count)
+        )
+        if not rows:
+            item = QTreeWidgetItem([_("Nothing to do")])
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            item.setForeground(0, QBrush(QUIET))
+            self.tree.addTopLevelItem(item)
+            item.setFirstColumnSpanned(True)
+            return
+        bold = QFont()
+        bold.setBold(True)
+        for row in rows:
+            item = QTreeWidgetItem(list(row.cells))
+            item.setData(0, ROLE, (row.kind, row.ref_id, row.case_id))
+            for column, text in enumerate(row.cells):
+                item.setToolTip(column, text)
+                if row.overdue:
+                    item.setForeground(column, QBrush(OVERDUE))
+                if row.urgent:
+                    item.setFont(column, bold)
+            self.tree.addTopLevelItem(item)
+
+    def clear(self) -> None:
+        self.tree.clear()
+        self.heading.setText(self.title)
+
+    def rows(self) -> list[QTreeWidgetItem]:
+        """The items that stand for something (not the "Nothing to do" line)."""
+        items = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        return [item for item in items if item.data(0, ROLE) is not None]
+
+
+def _marks(overdue: bool, urgent: bool = False, today: bool = False) -> str:
+    marks = []
+    if overdue:
+        marks.append(_("too late"))
+    elif today:
+        marks.append(_("today"))
+    if urgent:
+        marks.append(_("urgent"))
+    return ", ".join(marks)
+
+
+class DashboardView(QWidget):
+    """The overview tab. `refresh()` re-reads every list (empty while the window is locked)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self.setProperty("help_id", "dashboard")
+        self.main_window = window
+        layout = QVBoxLayout(self)
+
+        top = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(text_label(_("What needs your attention"), "title"))
+        self.today_label = text_label("", "subtitle")
+        titles.addWidget(self.today_label)
+        top.addLayout(titles, 1)
+        self.new_request_button = QPushButton(_("New request…"))
+        self.new_request_button.clicked.connect(self.new_request)
+        self.intake_button = QPushButton(_("Start intake conversation…"))
+        self.intake_button.clicked.connect(lambda: self.main_window.start_intake())
+        top.addWidget(self.new_request_button, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.intake_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
+
+        strip = QHBoxLayout()
+        self.backup_label = text_label("", "subtitle")
+        self.retention_label = text_label("", "subtitle")
+        strip.addWidget(self.backup_label, 1)
+        strip.addWidget(self.retention_label, 1)
+        layout.addLayout(strip)
+
+        self.requests = Section(
+            _("Requests to answer"),
+            [_("Received"), _("Pupil"), _("Through whom"), _("Due"), _("Attention")],
+            1,
+            self,
+        )
+        self.requests.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.requests.tree.customContextMenuRequested.connect(self._request_menu)
+        self.steps = Section(
+            _("Actions due soon"), [_("Due"), _("Pupil"), _("Action"), _("Attention")], 2, self
+        )
+        self.obligations = Section(
+            _("Obligations"), [_("Due"), _("Pupil"), _("Obligation"), _("Attention")], 2, self
+        )
+        self.no_contact = Section(
+            _("Case files without contact"),
+            [_("Last conversation"), _("Pupil"), _("Opened"), _("How long ago")],
+            1,
+            self,
+        )
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(12)
+        grid.addWidget(self.requests, 0, 0)
+        grid.addWidget(self.obligations, 0, 1)
+        grid.addWidget(self.steps, 1, 0)
+        grid.addWidget(self.no_contact, 1, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        layout.addLayout(grid, 1)
+        layout.addWidget(text_label(_(
+            "Double-click a line to open it. Red lines are past their date."), "subtitle"))
+        window.locked.connect(self.refresh)
+        self.refresh()
+
+    # -- reading ------------------------------------------------------------------------
+    def sections(self) -> tuple[Section, ...]:
+        return (self.requests, self.steps, self.obligations, self.no_contact)
+
+    def refresh(self) -> None:
+        session = self.main_window.session
+        if session is None:
+            for section in self.sections():
+                section.clear()
+            self.today_label.clear()
+            self.backup_label.clear()
+            self.retention_label.clear()
+            return
+        store = session.store
+        now = self.main_window.now()
+        today = now.date()
+        settings = load_settings(store)
+        board = dashboard(store, today, settings)
+        self.today_label.setText(_("Today is {date}.").format(date=dutch_date(today)))
+        self.requests.fill(self._request_rows(store, board.requests, today))
+        self.steps.fill([
+            Row(
+                (short_date(item.due), item.title, item.detail,
+                 _marks(item.overdue, today=item.due == today)),
+                "plan_step", item.ref_id, item.case_id, overdue=item.overdue,
+            )
+            for item in board.plan_steps
+        ])
+        self.obligations.fill(self._obligation_rows(store, board, now))
+        self.no_contact.title = _("Case files without contact for {weeks} weeks").format(
+            weeks=settings.no_contact_weeks
+        )
+        self.no_contact.fill([
+            Row(
+                (short_date(item.due) if item.due else "—", item.title,
+                 short_date(_as_date(item.detail)), _weeks_ago(item.due, today)),
+                "case", item.ref_id, item.case_id,
+            )
+            for item in board.no_contact
+        ])
+        self._show_backup(store, today, settings, board.backup_age_days)
+        self._show_retention(board.retention_due)
+
+    def _request_rows(self, store: Store, items: Sequence[Any], today: date) -> list[Row]:
+        details = {r.id: r for r in list_requests(store, open_only=True, limit=len(items) + 50)}
+        rows = []
+        for item in items:
+            request = details.get(item.ref_id)
+            received = short_date(request.received_at.date()) if request else ""
+            urgent = bool(request and request.urgent)
+            pupil = item.title or _("(no name)")
+            rows.append(Row(
+                (received, pupil, label(REFERRAL_SOURCES, item.detail), short_date(item.due),
+                 _marks(item.overdue, urgent, item.due == today)),
+                "request", item.ref_id, item.case_id, overdue=item.overdue, urgent=urgent,
+            ))
+        return rows
+
+    def _obligation_rows(self, store: Store, board: Any, now: datetime) -> list[Row]:
+        """Open obligations from the escalation service (when it is there), else whatever the
+        dashboard service lists; meldcode steps waiting are added when a service gives them."""
+        names: dict[int, str] = {}
+
+        def pupil(case_id: int | None) -> str:
+            if case_id is None:
+                return ""
+            if case_id not in names:
+                try:
+                    names[case_id] = get_case(store, case_id).pupil_name
+                except ValidationError:
+                    names[case_id] = ""
+            return names[case_id]
+
+        rows: list[Row] = []
+        try:
+            from app.services.escalation import open_obligations
+        except ImportError:
+            open_obligations = None  # type: ignore[assignment]
+        if open_obligations is not None:
+            for o in open_obligations(store, now):
+                rows.append(Row(
+                    (short_moment(o.due_at), pupil(o.case_id), o.title,
+                     _marks(o.overdue, today=o.due_at.date() == now.date())),
+                    "obligation", o.id, o.case_id, overdue=o.overdue,
+                ))
+        else:
+            rows += [
+                Row((short_date(i.due), pupil(i.case_id), i.title, _marks(i.overdue)),
+                    "obligation", i.ref_id, i.case_id, overdue=i.overdue)
+                for i in board.obligations
+            ]
+        rows += [
+            Row((short_date(i.due), pupil(i.case_id), i.title, _marks(i.overdue)),
+                "meldcode", i.ref_id, i.case_id, overdue=i.overdue)
+            for i in getattr(board, "meldcode_steps", ())
+        ]
+        return rows
+
+    def _show_backup(
+        self, store: Store, today: date, settings: Settings, fallback: int | None
+    ) -> None:
+        known = True
+        try:
+            from app.services.backup import backup_age_days
+
+            age = backup_age_days(store, today)
+        except ImportError:
+            age, known = fallback, fallback is not None
+        if not known:
+            self.backup_label.hide()
+            return
+        if age is None:
+            text, warn = _("No backup has been made yet."), True
+        elif age == 0:
+            text, warn = _("Last backup: today."), False
+        elif age == 1:
+            text, warn = _("Last backup: yesterday."), False
+        else:
+            text = _("Last backup: {days} days ago.").format(days=age)
+            warn = age > settings.backup_warn_days
+            if warn:
+                text += " " + _("Make a new one soon.")
+        _restyle(self.backup_label, text, "warning" if warn else "subtitle")
+
+    def _show_retention(self, due: Sequence[Any]) -> None:
+        if due:
+            _restyle(self.retention_label, _(
+                "Retention period: {count} case file(s) past their retention date."
+            ).format(count=len(due)), "warning")
+        else:
+            _restyle(self.retention_label, _("Retention period: nothing to destroy yet."),
+                     "subtitle")
+
+    # -- acting ---------------------------------------------------------------------------
+    def open_item(self, item: QTreeWidgetItem) -> None:
+        data = item.data(0, ROLE)
+        if not data:
+            return
+        kind, ref_id, case_id = data
+        if kind == "request":
+            if case_id is not None:
+                self.main_window.open_case(case_id)
+            else:
+                self.main_window.start_intake(ref_id)
+        elif case_id is not None:
+            self.main_window.open_case(case_id)
+
+    def new_request(self) -> None:
+        session = self.main_window.session
+        if session is None:
+            return
+        from ui.dialogs.request import RegisterRequestDialog
+
+        dialog = RegisterRequestDialog(session.store, self.main_window.now, self)
+        dialog.exec()
+        if dialog.saved is not None:
+            self.refresh()
+
+    def _request_menu(self, position: Any) -> None:
+        item = self.requests.tree.itemAt(position)
+        if item is None or not item.data(0, ROLE):
+            return
+        menu = QMenu(self)
+        menu.addAction(_("Start intake conversation…"), lambda: self.open_item(item))
+        menu.addAction(_("Answered without a case file…"), lambda: self.answer_without_case(item))
+        menu.exec(self.requests.tree.viewport().mapToGlobal(position))
+
+    def answer_without_case(self, item: QTreeWidgetItem) -> None:
+        """Mark a request answered today without opening a case (a question settled at once)."""
+        session = self.main_window.session
+        data = item.data(0, ROLE)
+        if session is None or not data:
+            return
+        choice = QMessageBox.question(
+            self,
+            _("Answered without a case file"),
+            _("Mark this request as answered today, without opening a case file?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if choice != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            answer_request(session.store, WindowClock(self.main_window.now), data[1],
+                           answered_on=self.main_window.now().date())
+        except ValidationError as error:
+            QMessageBox.warning(self, _("Answered without a case file"), error.message)
+        self.refresh()
+
+
+def _restyle(widget: QLabel, text: str, name: str) -> None:
+    widget.setText(text)
+    widget.show()
+    if widget.objectName() != name:
+        widget.setObjectName(name)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+
+def _as_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def _weeks_ago(last: date | None, today: date) -> str:
+    if last is None:
+        return _("no conversation yet")
+    return _("{weeks} weeks ago").format(weeks=(today - last).days // 7)
