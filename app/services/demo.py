@@ -12,7 +12,8 @@ from a `Profile`: `SCHOOL` is ~400 requests and ~1,200 conversations a school ye
 current, partial year pro rata); `STRESS` makes exact totals over the run: with `years=10`,
 30,000 cases and 100,000 conversations. Rows are built in memory with their ids and written
 with `executemany` in ONE transaction (foreign keys deferred to the commit); note ids follow
-the dates, as they would after years of use.
+the dates, as they would after years of use. Escalation checks, obligations and meldcode
+routes are added afterwards through the services (`app.services.demo_escalation`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from datetime import date, timedelta
 from app.domain import lists as L
 from app.domain.dates import school_year_bounds, school_year_of
 from app.services import demo_text as T
+from app.services.demo_escalation import add_escalations
 from app.services.demo_rows import Rows
 from app.services.entries import referral_action
 from app.services.requests import answer_date
@@ -53,6 +55,9 @@ class DemoStats:
     entries: int
     notes: int
     activities: int
+    escalations: int = 0
+    obligations: int = 0
+    routes: int = 0
 
 
 class Picker:
@@ -484,6 +489,9 @@ def generate(
     builder.open_request(today)
     notes = builder.renumber_notes(builder.next_id["note"])
     builder.write(store)
+    added = add_escalations(
+        store, builder, seed=rng.getrandbits(64), today=today, settings=builder.settings
+    )
     return DemoStats(
         requests=len(builder.requests),
         cases=len(builder.cases),
@@ -492,6 +500,9 @@ def generate(
         entries=len(builder.entries),
         notes=notes,
         activities=len(builder.activities),
+        escalations=added.escalations,
+        obligations=added.obligations,
+        routes=added.routes,
     )
 
 

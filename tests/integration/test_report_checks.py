@@ -66,13 +66,22 @@ def test_unfinished_items_of_one_year(store: Store) -> None:
     with store.transaction() as conn:
         conn.execute("UPDATE case_file SET closed_on = '2024-07-01' WHERE opened_on = '2023-10-01'")
     older = _obligation(store, in_year, datetime(2025, 11, 1, 9), datetime(2025, 11, 3, 9))
-    _obligation(store, in_year, datetime(2026, 9, 1, 9), datetime(2026, 9, 2, 9))  # next year
+    later = _obligation(store, in_year, datetime(2026, 9, 1, 9), datetime(2026, 9, 2, 9))
     checks = check_year(store, "2025-2026", NOW)
     assert [c.ref_id for c in checks.cases_without_category] == [in_year]
     assert checks.cases_without_category[0].pupil == "Fleur Zonder Categorie"
-    assert [o.ref_id for o in checks.open_obligations] == [older]
-    assert checks.open_obligations[0].overdue and checks.open_obligations[0].case_id == in_year
-    assert checks.open_obligations[0].pupil == "Fleur Zonder Categorie"
+    # The demo has open obligations of its own; the planted one of this year is listed, the
+    # one created in the next school year is not.
+    listed = {o.ref_id: o for o in checks.open_obligations}
+    assert older in listed and later not in listed
+    open_in_year = store.scalar(
+        "SELECT count(*) FROM obligation o JOIN case_file c ON c.id = o.case_id "
+        "WHERE o.done_on IS NULL AND c.closed_on IS NULL "
+        "AND o.created_at < '2026-08-01'"
+    )
+    assert len(listed) == open_in_year
+    assert listed[older].overdue and listed[older].case_id == in_year
+    assert listed[older].pupil == "Fleur Zonder Categorie"
     received = [r.on for r in checks.open_requests]
     assert received and all(date(2025, 8, 1) <= d <= TODAY for d in received)
     assert any(r.overdue for r in checks.open_requests)
@@ -80,7 +89,7 @@ def test_unfinished_items_of_one_year(store: Store) -> None:
         "SELECT count(*) FROM request WHERE answered_on IS NULL AND received_at >= '2025-08-01'"
     )
     assert len(checks.open_requests) == open_in_db
-    assert checks.count == 1 + 1 + len(received) and not checks.complete
+    assert checks.count == 1 + len(listed) + len(received) and not checks.complete
     # The year before has none of these (the obligation arose after its end).
     before = check_year(store, "2024-2025", NOW)
     assert before.cases_without_category == () and before.open_obligations == ()
