@@ -25,6 +25,7 @@ from app.config import StoreConfig, load_config, save_config
 from app.files import fsync_dir
 from app.paths import make_private_dir, store_path
 from app.security.keys import KeyProblem, KeyProvider, KeyringProvider, key_check
+from app.services.rekey import settle_pending_rekey
 from app.store.db import Store, StoreError
 from app.store.settings import Settings, save_settings
 
@@ -143,6 +144,8 @@ def unlock(
                 config.keyring_backend and provider.backend_label() != config.keyring_backend
             )
             raise UnlockNeeds("keyring_changed" if changed else "keyring_empty")
+    # A re-key killed half-way leaves the new key as a pending keyring entry: settle it.
+    key = settle_pending_rekey(data_dir, config, provider, key)
     try:
         store = Store.open(path, key)
     except StoreError as error:

@@ -3,7 +3,7 @@
 Lists filled here: requests to answer (unanswered, by respond-by date, overdue flagged), plan
 steps due (not done, not corrected, case open, due within `STEPS_AHEAD_DAYS`, overdue flagged),
 and open cases without a conversation in the last `settings.no_contact_weeks` weeks. The slots
-for obligations, meldcode steps, backup age and retention are left empty for later work.
+for obligations, backup age and retention come from their own services.
 
 Every query starts from an index: `request_open(answered_on, respond_by)`,
 `entry_due(kind, done_on, due_on)`, `case_closed(closed_on)` and `entry_case(case_id, kind,
@@ -109,9 +109,14 @@ def cases_without_contact(store: Store, today: date, weeks: int) -> tuple[Dashbo
 
 def dashboard(store: Store, today: date, settings: Settings) -> Dashboard:
     """All dashboard lists for `today` (read in one go; each query is index-driven)."""
+    from app.services import backup, escalation, retention
+
     return Dashboard(
         today=today,
         requests=requests_to_answer(store, today),
         plan_steps=plan_steps_due(store, today),
         no_contact=cases_without_contact(store, today, settings.no_contact_weeks),
+        obligations=escalation.dashboard_items(store, today),
+        backup_age_days=backup.backup_age_days(store, today),
+        retention_due=retention.dashboard_items(store, today, settings),
     )
