@@ -18,6 +18,15 @@ if str(ROOT) not in sys.path:
 TEST_KEY = "TESTK-EYTES-TKEYT-ESTKE-YTEST-KEYTE"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--full-faults",
+        action="store_true",
+        default=False,
+        help="run the fault tests at their full QUALITY.md sizes (e.g. R1: 200 kills)",
+    )
+
+
 class MemoryKeyring:
     """An in-memory backend for the real `keyring` API (tests only)."""
 
