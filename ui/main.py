@@ -58,10 +58,20 @@ def obtain_session(
         return pending.result() if pending is not None else unlock(data_dir, provider)
     except UnlockNeeds as needs:
         reason = needs.reason
-    dialog = UnlockDialog(data_dir, provider, reason)
-    if dialog.exec() == QDialog.DialogCode.Accepted:
-        return dialog.session
-    return None
+    while True:
+        dialog = UnlockDialog(data_dir, provider, reason)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.session
+        if not dialog.restore_requested:
+            return None
+        from ui.wizards.backup import RestoreWizard
+
+        wizard = RestoreWizard(data_dir, provider)
+        wizard.exec()
+        if wizard.session is not None:
+            return wizard.session
+        if reason == "missing" and store_path(data_dir).exists():
+            reason = "ask"  # restored, but not opened: the unlock dialog asks for the key
 
 
 def run_gui(

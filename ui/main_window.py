@@ -82,11 +82,21 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.lock_action)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
+        self.backup_action = QAction(_("Make a backup…"), self)
+        self.backup_action.triggered.connect(self.make_backup)
+        self.restore_action = QAction(_("Restore a backup…"), self)
+        self.restore_action.triggered.connect(self.restore_backup)
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
+        file_menu.addSeparator()
         file_menu.addAction(quit_action)
         self.work_menu = menu.addMenu(_("&Work"))
         self.annual_report_action = QAction(_("Make annual report…"), self)
         self.annual_report_action.triggered.connect(self.open_annual_report)
         self.work_menu.addAction(self.annual_report_action)
+        from ui.privacy_actions import install_privacy_actions
+
+        install_privacy_actions(self)
         help_menu = menu.addMenu(_("&Help"))
         self.help_panel = HelpPanel.attach(self, help_menu)
         about = QAction(_("About Vertrouwd"), self)
@@ -264,6 +274,25 @@ class MainWindow(QMainWindow):
         from ui.wizards.annual_report import run_annual_report
 
         run_annual_report(self)
+
+    def make_backup(self) -> None:
+        """The backup wizard (PRODUCT.md job 7): a checked, encrypted copy in a folder."""
+        if self.session is None:
+            return
+        from ui.wizards.backup import BackupWizard
+
+        BackupWizard(self).exec()
+        if self.session is not None:
+            self.refresh()
+
+    def restore_backup(self) -> None:
+        """The restore wizard: it closes this window's session itself before the swap and
+        hands the restored one back through `unlocked_with`."""
+        if self.session is None:
+            return
+        from ui.wizards.backup import RestoreWizard
+
+        RestoreWizard(self.data_dir, self.provider, window=self).exec()
 
     # -- dialogs ------------------------------------------------------------------------
     def open_settings(self) -> None:

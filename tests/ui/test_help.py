@@ -343,6 +343,14 @@ def test_pages_render_in_the_browser(qtbot: Any) -> None:
 
 
 # -- getting started after the first-run wizard ------------------------------------------------
+class NoLoop:
+    """Stands in for the QApplication in `run_gui`: no restyling of the test's application,
+    and `exec()` returns at once (the test closes the window itself)."""
+
+    def exec(self) -> int:
+        return 0
+
+
 def test_getting_started_is_shown_after_the_first_run_wizard(
     qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -358,17 +366,27 @@ def test_getting_started_is_shown_after_the_first_run_wizard(
                             provider=provider)
 
     shown: list[str | None] = []
+    windows: list[MainWindow] = []
+    monkeypatch.setattr(ui.main, "make_app", NoLoop)
     monkeypatch.setattr(ui.main, "obtain_session", fake_wizard)
     monkeypatch.setattr(MainWindow, "show_help",
                         lambda self, help_id=None: shown.append(help_id))
-    monkeypatch.setenv("VERTROUWD_EXIT_AFTER_SHOW", "1")
+    monkeypatch.setattr(MainWindow, "show", lambda self: windows.append(self))
+    monkeypatch.delenv("VERTROUWD_EXIT_AFTER_SHOW", raising=False)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs its own
-    assert run_gui(data_dir, provider=MemoryProvider()) == 0
-    assert shown == ["getting_started"]
-    assert not needs_setup(data_dir)
-    shown.clear()
-    # The next start opens an existing store: no getting-started page.
-    monkeypatch.setattr(ui.main, "obtain_session",
-                        lambda folder, provider, pending=None: unlock(folder, provider, key))
-    run_gui(data_dir, provider=MemoryProvider())
-    assert shown == []
+    try:
+        assert run_gui(data_dir, provider=MemoryProvider()) == 0
+        assert shown == ["getting_started"]
+        assert not needs_setup(data_dir)
+        shown.clear()
+        for window in windows:
+            window.close()  # locks the session
+        # The next start opens the existing store: no getting-started page.
+        monkeypatch.setattr(ui.main, "obtain_session",
+                            lambda folder, provider, pending=None: unlock(folder, provider, key))
+        assert run_gui(data_dir, provider=MemoryProvider()) == 0
+        assert shown == []
+        assert len(windows) == 2
+    finally:
+        for window in windows:
+            window.close()

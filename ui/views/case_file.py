@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -165,6 +166,14 @@ class CaseFileView(QWidget):
             self.add_buttons[kind] = button
             self.add_row.addWidget(button)
         self.add_row.addStretch(1)
+        self.privacy_button = QPushButton(_("Privacy"))
+        privacy_menu = QMenu(self.privacy_button)
+        self.export_action = privacy_menu.addAction(_("Access export…"))
+        self.export_action.triggered.connect(lambda: self.pupil_privacy("export"))
+        self.erase_action = privacy_menu.addAction(_("Erase pupil…"))
+        self.erase_action.triggered.connect(lambda: self.pupil_privacy("erase"))
+        self.privacy_button.setMenu(privacy_menu)
+        self.add_row.addWidget(self.privacy_button)
         outer.addLayout(self.add_row)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -297,7 +306,7 @@ class CaseFileView(QWidget):
         self.gone.show()
         self.tree.clear()
         for button in [*self.add_buttons.values(), self.correct_button, self.done_button,
-                       self.escalation_button, self.close_button]:
+                       self.escalation_button, self.close_button, self.privacy_button]:
             button.setEnabled(False)
 
     def _show_header(self, case: Case, pupil: Pupil | None) -> None:
@@ -596,6 +605,14 @@ class CaseFileView(QWidget):
         if entry is None or entry.kind != "plan_step":
             return False
         return self._run(lambda: self.done_dialog(entry))
+
+    def pupil_privacy(self, kind: str) -> None:
+        """Access export ("export") or erasure ("erase") for this case's pupil."""
+        if self.case is None:
+            return
+        from ui.dialogs.access_export import run_for_pupil
+
+        run_for_pupil(self.window_, self.case.pupil_id, kind, self)
 
     def run_escalation_check(self) -> None:
         self.window_.run_escalation_check(self.case_id)

@@ -163,9 +163,22 @@ class DashboardView(QWidget):
 
         strip = QHBoxLayout()
         self.backup_label = text_label("", "subtitle")
+        self.backup_button = QPushButton(_("Make a backup now…"))
+        self.backup_button.clicked.connect(lambda: self.main_window.make_backup())
         self.retention_label = text_label("", "subtitle")
-        strip.addWidget(self.backup_label, 1)
-        strip.addWidget(self.retention_label, 1)
+        backup_part = QHBoxLayout()
+        backup_part.addWidget(self.backup_label)
+        backup_part.addWidget(self.backup_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        backup_part.addStretch(1)
+        strip.addLayout(backup_part, 1)
+        self.retention_button = QPushButton(_("View…"))
+        self.retention_button.clicked.connect(self.open_retention)
+        self.retention_button.hide()
+        retention_part = QHBoxLayout()
+        retention_part.addWidget(self.retention_label)
+        retention_part.addWidget(self.retention_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        retention_part.addStretch(1)
+        strip.addLayout(retention_part, 1)
         layout.addLayout(strip)
 
         self.requests = Section(
@@ -214,7 +227,9 @@ class DashboardView(QWidget):
                 section.clear()
             self.today_label.clear()
             self.backup_label.clear()
+            self.backup_button.hide()
             self.retention_label.clear()
+            self.retention_button.hide()
             return
         store = session.store
         now = self.main_window.now()
@@ -311,6 +326,7 @@ class DashboardView(QWidget):
             age = backup_age_days(store, today)
         except ImportError:
             age, known = fallback, fallback is not None
+        self.backup_button.setVisible(known)
         if not known:
             self.backup_label.hide()
             return
@@ -328,6 +344,7 @@ class DashboardView(QWidget):
         _restyle(self.backup_label, text, "warning" if warn else "subtitle")
 
     def _show_retention(self, due: Sequence[Any]) -> None:
+        self.retention_button.setVisible(bool(due))
         if due:
             _restyle(self.retention_label, _(
                 "Retention period: {count} case file(s) past their retention date."
@@ -337,6 +354,11 @@ class DashboardView(QWidget):
                      "subtitle")
 
     # -- acting ---------------------------------------------------------------------------
+    def open_retention(self) -> None:
+        from ui.privacy_actions import open_retention
+
+        open_retention(self.main_window)
+
     def open_item(self, item: QTreeWidgetItem) -> None:
         data = item.data(0, ROLE)
         if not data:
