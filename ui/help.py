@@ -296,11 +296,12 @@ class HelpPanel(QDockWidget):
         panel.hide()
         window.addAction(panel.help_action)
         if menu is not None:
-            first = menu.actions()[0] if menu.actions() else None
-            menu.insertAction(first, panel.help_action)
-            menu.insertAction(first, panel.start_action)
-            if first is not None:
-                menu.insertSeparator(first)
+            existing = menu.actions()
+            if existing:
+                menu.insertActions(existing[0], [panel.help_action, panel.start_action])
+                menu.insertSeparator(existing[0])
+            else:
+                menu.addActions([panel.help_action, panel.start_action])
         window.tabs.currentChanged.connect(panel.follow)
         window.locked.connect(panel.hide)
         return panel

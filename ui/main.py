@@ -24,10 +24,15 @@ def make_app() -> object:
     return app
 
 
+def drive_present(folder: Path) -> bool:
+    """False when the drive of `folder` is gone (a USB stick pulled out): not a first run."""
+    return not folder.anchor or Path(folder.anchor).exists()
+
+
 def needs_setup(data_dir: Path) -> bool:
     """First run, or a set-up interrupted before its store was in place. A store that was
     set up and has gone missing is not this: the unlock dialog then offers a backup."""
-    if store_path(data_dir).exists():
+    if store_path(data_dir).exists() or not drive_present(data_dir):
         return False
     from app.config import ConfigError, load_config
 

@@ -37,6 +37,11 @@ class MainWindow(QMainWindow):
     locked = Signal()
     unlocked = Signal()
 
+    # set by ui.privacy_actions.install_privacy_actions (called from _make_actions)
+    retention_action: QAction
+    rekey_action: QAction
+    handover_action: QAction
+
     def __init__(
         self,
         session: Session,

@@ -34,6 +34,7 @@ from app.services.pupils import fold
 from app.services.retention import RetentionError, backups_note
 from app.store.db import Store, StoreError
 from app.store.settings import load_settings
+from ui.help import install_help
 from ui.style import label
 
 if TYPE_CHECKING:
@@ -116,6 +117,7 @@ class AccessExportDialog(_PupilDialog):
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel).clicked.connect(self.reject)
         layout.addWidget(buttons)
+        install_help(self, "access_export")
 
     def save(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
@@ -177,6 +179,7 @@ class EraseDialog(_PupilDialog):
         buttons.addButton(self.erase_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel).clicked.connect(self.reject)
         layout.addWidget(buttons)
+        install_help(self, "erase")
         self._update()
 
     def _update(self) -> None:

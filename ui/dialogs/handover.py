@@ -33,6 +33,7 @@ from app.services.handover import HandoverError, handover, handover_done_message
 from app.services.retention import RetentionError
 from app.store.db import StoreError
 from app.store.settings import load_settings
+from ui.help import install_help
 from ui.style import label
 from ui.wizards.rekey import KeySheetPanel
 
@@ -64,6 +65,7 @@ class HandoverDialog(QDialog):
         self.close_button.hide()
         self.buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
         outer.addWidget(self.buttons)
+        install_help(self, "handover")
         self._update()
 
     # -- pages ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -80,7 +80,10 @@ class RegisterRequestDialog(QDialog):
             "Record when and through whom the request came in. The program works out the "
             "day by which you answer it."), "subtitle"))
 
-        self.received = QDateTimeEdit(QDateTime(self.clock.now()))
+        now = self.clock.now()
+        self.received = QDateTimeEdit(QDateTime(
+            QDate(now.year, now.month, now.day),
+            QTime(now.hour, now.minute, now.second, now.microsecond // 1000)))
         self.received.setCalendarPopup(True)
         self.received.setDisplayFormat("dd-MM-yyyy HH:mm")
         self.source = QComboBox()

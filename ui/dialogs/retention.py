@@ -37,6 +37,7 @@ from app.services.retention import (
 )
 from app.store.db import StoreError
 from app.store.settings import load_settings
+from ui.help import install_help
 from ui.style import label
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ class RetentionDialog(QDialog):
 
         buttons = QDialogButtonBox()
         self.destroy_button = QPushButton(_("Destroy"))
-        self.destroy_button.clicked.connect(self.destroy)
+        self.destroy_button.clicked.connect(self.destroy_checked)
         if overview.due:
             buttons.addButton(self.destroy_button, QDialogButtonBox.ButtonRole.AcceptRole)
         else:
@@ -135,12 +136,14 @@ class RetentionDialog(QDialog):
         close.clicked.connect(self.reject)
         buttons.addButton(close, QDialogButtonBox.ButtonRole.RejectRole)
         layout.addWidget(buttons)
+        install_help(self, "retention")
         self._update()
 
     def checked_ids(self) -> list[int]:
         ids: list[int] = []
         for index in range(self.tree.topLevelItemCount()):
             row = self.tree.topLevelItem(index)
+            assert row is not None  # index < topLevelItemCount()
             if row.checkState(0) == Qt.CheckState.Checked:
                 ids.append(int(row.data(0, ROLE)))
         return ids
@@ -151,7 +154,7 @@ class RetentionDialog(QDialog):
         confirmed = self.sure_box.isChecked() or (typed.isdigit() and int(typed) == count)
         self.destroy_button.setEnabled(count > 0 and confirmed)
 
-    def destroy(self) -> None:
+    def destroy_checked(self) -> None:
         session = self.window_.session
         ids = self.checked_ids()
         if session is None or not ids or not self.destroy_button.isEnabled():

@@ -98,10 +98,12 @@ class ActivityDialog(QDialog):
         layout.addLayout(form)
 
         if activity is None:
-            self.on_date.setDate(QDate(self.clock.today()))
+            today = self.clock.today()
+            self.on_date.setDate(QDate(today.year, today.month, today.day))
         else:
             self.kind.setCurrentIndex(max(0, self.kind.findData(activity.kind)))
-            self.on_date.setDate(QDate(activity.on_date))
+            day = activity.on_date
+            self.on_date.setDate(QDate(day.year, day.month, day.day))
             self.reach.setValue(activity.reach)
             self.text.setPlainText(activity.text)
 
@@ -133,8 +135,10 @@ class ActivityDialog(QDialog):
         except ValidationError as error:
             self.error.setText(error.message)
             self.error.show()
-            self.layout().activate()
-            self.resize(self.width(), max(self.height(), self.layout().sizeHint().height()))
+            box = self.layout()
+            assert box is not None  # the form's layout is set in __init__
+            box.activate()
+            self.resize(self.width(), max(self.height(), box.sizeHint().height()))
             widget = {"kind": self.kind, "on_date": self.on_date, "reach": self.reach,
                       "text": self.text}.get(error.field)
             if widget is not None:

@@ -440,8 +440,10 @@ class CaseFileView(QWidget):
     def _show_consents(self, store: Store, service: ModuleType | None) -> None:
         while self.consent_grid.count():
             taken = self.consent_grid.takeAt(0)
-            if taken is not None and taken.widget() is not None:
-                taken.widget().deleteLater()
+            if taken is not None:
+                widget = taken.widget()
+                if widget is not None:
+                    widget.deleteLater()
         consents = casework.current_consents(store, self.case_id)
         overrides: dict[str, list[str]] = _call(
             service, "overrides_by_recipient", store, self.case_id, default={}) or {}
@@ -496,8 +498,10 @@ class CaseFileView(QWidget):
     def _show_obligations(self, service: ModuleType | None, obligations: list[Any]) -> None:
         while self.obligation_layout.count():
             taken = self.obligation_layout.takeAt(0)
-            if taken is not None and taken.widget() is not None:
-                taken.widget().deleteLater()
+            if taken is not None:
+                widget = taken.widget()
+                if widget is not None:
+                    widget.deleteLater()
         if service is None:
             self.obligation_box.hide()
             return

@@ -124,7 +124,7 @@ class Section(QWidget):
     def rows(self) -> list[QTreeWidgetItem]:
         """The items that stand for something (not the "Nothing to do" line)."""
         items = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
-        return [item for item in items if item.data(0, ROLE) is not None]
+        return [item for item in items if item is not None and item.data(0, ROLE) is not None]
 
 
 def _marks(overdue: bool, urgent: bool = False, today: bool = False) -> str:
@@ -166,6 +166,8 @@ class DashboardView(QWidget):
         self.backup_button = QPushButton(_("Make a backup now…"))
         self.backup_button.clicked.connect(lambda: self.main_window.make_backup())
         self.retention_label = text_label("", "subtitle")
+        for line in (self.backup_label, self.retention_label):
+            line.setWordWrap(False)  # a wrapped label beside a button folds after a word
         backup_part = QHBoxLayout()
         backup_part.addWidget(self.backup_label)
         backup_part.addWidget(self.backup_button, 0, Qt.AlignmentFlag.AlignVCenter)

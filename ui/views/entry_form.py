@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, overload
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -134,8 +134,16 @@ class CountedText(QWidget):
     def set_text(self, text: str) -> None:
         self.edit.setPlainText(text)
 
-    def setFocus(self) -> None:
-        self.edit.setFocus()
+    @overload
+    def setFocus(self) -> None: ...
+    @overload
+    def setFocus(self, reason: Qt.FocusReason, /) -> None: ...
+    def setFocus(self, reason: Qt.FocusReason | None = None) -> None:
+        """Focus goes to the text box, like QWidget.setFocus with or without a reason."""
+        if reason is None:
+            self.edit.setFocus()
+        else:
+            self.edit.setFocus(reason)
 
     def _count(self) -> None:
         count = len(self.text())

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QMenu,
     QPushButton,
@@ -163,16 +164,19 @@ def fit_height(widget: QWidget) -> None:
         widget.resize(width, max(height, widget.height()))
 
 
-def clear_layout(layout: QVBoxLayout | QHBoxLayout) -> None:
+def clear_layout(layout: QLayout) -> None:
     """Remove and delete every widget and sub-layout of `layout`."""
     while layout.count():
         item = layout.takeAt(0)
+        assert item is not None  # count() > 0, so there is an item at 0
         widget = item.widget()
         if widget is not None:
             widget.setParent(None)
             widget.deleteLater()
-        elif item.layout() is not None:
-            clear_layout(item.layout())  # type: ignore[arg-type]
+        else:
+            sub_layout = item.layout()
+            if sub_layout is not None:
+                clear_layout(sub_layout)
 
 
 class DateField(QWidget):

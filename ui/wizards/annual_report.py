@@ -87,6 +87,7 @@ from app.store.db import Store, StoreError
 from app.store.settings import load_settings
 from ui import printing
 from ui.dates import WindowClock, dutch_date, short_date
+from ui.help import install_help
 from ui.style import label
 from ui.views import entry_form
 from ui.views.entry_form import error_label, show_error
@@ -194,6 +195,7 @@ class AnnualReportWizard(QWizard):
         self.to_open: CheckItem | None = None
         self.setWindowTitle(_("Annual report"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        install_help(self, "annual_report")
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setMinimumSize(860, 660)
         self.setButtonText(QWizard.WizardButton.NextButton, _("Next >"))
@@ -227,7 +229,7 @@ class AnnualReportWizard(QWizard):
     def _buttons_for_page(self, page_id: int) -> None:
         """The last page has no Cancel beside Close (Escape still closes)."""
         button = QWizard.WizardButton
-        layout = [button.Stretch, button.BackButton]
+        layout = [button.HelpButton, button.Stretch, button.BackButton]
         if self.page(page_id) is self.save_page:
             layout.append(button.FinishButton)
         else:
@@ -439,6 +441,7 @@ class ReportPage(QWizardPage):
 class YearPage(ReportPage):
     def __init__(self, preferred: object = None) -> None:
         super().__init__()
+        self.setProperty("help_id", "annual_report.year")
         self.preferred = preferred if isinstance(preferred, str) else None
         self.setTitle(_("Which school year?"))
         self.setSubTitle(
@@ -564,6 +567,7 @@ class YearPage(ReportPage):
 class CheckPage(ReportPage):
     def __init__(self) -> None:
         super().__init__()
+        self.setProperty("help_id", "annual_report.check")
         self.setTitle(_("What is not finished yet?"))
         self.setSubTitle(
             _(
@@ -708,6 +712,7 @@ class CheckPage(ReportPage):
 class TextsPage(ReportPage):
     def __init__(self) -> None:
         super().__init__()
+        self.setProperty("help_id", "annual_report.texts")
         self.setTitle(_("Your own texts"))
         self.setSubTitle(
             _(
@@ -850,6 +855,7 @@ def figure_rows(figures: AnnualFigures, table: str) -> list[tuple[str, str, str 
 class PreviewPage(ReportPage):
     def __init__(self) -> None:
         super().__init__()
+        self.setProperty("help_id", "annual_report.preview")
         self.setTitle(_("Preview: this is what leaves the program"))
         self.setSubTitle(
             _(
@@ -1006,6 +1012,7 @@ class PreviewPage(ReportPage):
 class SavePage(ReportPage):
     def __init__(self) -> None:
         super().__init__()
+        self.setProperty("help_id", "annual_report.save")
         self.setTitle(_("Save and print"))
         self.setSubTitle(
             _(

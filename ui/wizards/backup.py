@@ -88,6 +88,7 @@ from app.store.db import StoreError
 from app.store.schema import SCHEMA_VERSION
 from app.store.settings import load_settings, save_settings
 from ui.dates import WindowClock, dutch_date, short_moment
+from ui.help import install_help
 from ui.style import label
 
 if TYPE_CHECKING:
@@ -480,6 +481,7 @@ class BackupWizard(TaskWizard):
         self.result_: BackupResult | None = None
         self.folder_remembered = False
         self.setWindowTitle(_("Make a backup"))
+        install_help(self, "backup")
         self.setMinimumSize(760, 600)
         self.setButtonText(QWizard.WizardButton.CommitButton, _("Make backup"))
         self.folder_page = BackupFolderPage(self)
@@ -547,8 +549,7 @@ class BackupFolderPage(TaskPage):
         self.setTitle(_("Make a backup"))
         self.setSubTitle(_(
             "Vertrouwd makes an encrypted copy of the data file in a folder you choose, for "
-            "example on a USB stick or the school's network drive. The copy opens only with "
-            "your recovery key."))
+            "example on a USB stick or the school's network drive."))
         self.setCommitPage(True)
         form = QFormLayout()
         self.folder = QLineEdit()
@@ -590,9 +591,10 @@ class BackupFolderPage(TaskPage):
             self.last.setText(_("{when} ({age})").format(when=moment_text(last),
                                                          age=age_text(last, now)))
         self.kept.setText(_(
-            "Vertrouwd keeps the last {count} backups of this data file in the folder; older "
-            "ones are removed after a new backup is made. You can change the number in the "
-            "settings.").format(count=settings.backup_generations))
+            "The copy opens only with your recovery key. Vertrouwd keeps the last {count} "
+            "backups of this data file in the folder; older ones are removed after a new "
+            "backup is made. You can change the number in the settings.").format(
+                count=settings.backup_generations))
         self.show_list()
 
     def chosen(self) -> Path | None:
@@ -728,6 +730,7 @@ class RestoreWizard(TaskWizard):
         self.restored: RestoreReport | None = None
         self.notes: list[str] = []
         self.setWindowTitle(_("Restore a backup"))
+        install_help(self, "restore")
         self.setMinimumSize(760, 600)
         self.setButtonText(QWizard.WizardButton.CommitButton, _("Restore"))
         self.choose_page = ChooseBackupPage(self)
@@ -1082,7 +1085,7 @@ class ConfirmRestorePage(TaskPage):
             return
         clear_form(self.form)
         self.form.addRow(_("Checks"), good_label(_("good")))
-        checks = [_("the key fits"), _("encryption undamaged"), _("structure undamaged")]
+        checks = [_("the key fits"), _("undamaged")]
         if report.manifest_found:
             checks.append(_("matches its manifest"))
         self.form.addRow("", wrapped(", ".join(checks)))
@@ -1111,6 +1114,9 @@ class ConfirmRestorePage(TaskPage):
             text = _("There is no data file now: this backup becomes the data file in "
                      "{folder}.").format(folder=self.wizard_.data_dir)
         self.what.setText(text)
+        self.confirm.setText(
+            _("Yes, put this backup back in place of the current data file")
+            if self.wizard_.store_exists() else _("Yes, put this backup back"))
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt API
         return self.confirm.isChecked() and super().isComplete()

@@ -62,7 +62,7 @@ from app.domain.lists import (
     TAKEN_UP_BY,
 )
 from app.domain.lists import label as list_label
-from app.domain.models import Intake, Pupil, PupilData
+from app.domain.models import Intake, Pupil, PupilData, Request
 from app.i18n import _
 from app.services import casework, drafts
 from app.services.validation import check_event_date
@@ -158,7 +158,7 @@ class IntakeWizard(QWizard):
         self.window_ = window
         self.case_id: int | None = None
         self.clock = window_clock(window)
-        self.request = None
+        self.request: Request | None = None
         self._saved = False
         self.resumed = False
         self.setWindowTitle(_("Intake"))

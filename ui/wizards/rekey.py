@@ -36,6 +36,7 @@ from app.services.rekey import (
     new_recovery_sheet,
     old_backups_message,
 )
+from ui.help import install_help
 from ui.style import label
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ class RekeyWizard(QWizard):
         self.confirm_groups = sorted(secrets.SystemRandom().sample(range(6), 2))
         self.changed = False
         self.setWindowTitle(_("Change the recovery key"))
+        install_help(self, "rekey")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, False)
         self.resize(720, 500)
