@@ -55,9 +55,9 @@ def obtain_session(
     from ui.wizards.setup import SetupWizard
 
     if needs_setup(data_dir):
-        wizard = SetupWizard(data_dir, provider)
-        if wizard.exec() == QDialog.DialogCode.Accepted:
-            return wizard.session
+        setup = SetupWizard(data_dir, provider)
+        if setup.exec() == QDialog.DialogCode.Accepted:
+            return setup.session
         return None
     try:
         return pending.result() if pending is not None else unlock(data_dir, provider)

@@ -16,10 +16,10 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
-from PySide6.QtWidgets import QDialog, QMessageBox, QWizard
+from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QWizard
 
 from app import journal
 from app.clock import FixedClock
@@ -29,6 +29,7 @@ from app.security.keys import MemoryProvider, generate_recovery_key
 from app.security.vault import Session, create_store, unlock
 from app.services import demo
 from app.services.backup import (
+    BackupError,
     backup_message,
     list_backups,
     make_backup,
@@ -129,7 +130,10 @@ def backup_now(session: Session, folder: Path, moment: datetime, generations: in
     return make_backup(session, folder, clock=FixedClock(moment), generations=generations).path
 
 
-def open_wizard(qtbot: Any, wizard: QWizard) -> QWizard:
+W = TypeVar("W", bound=QWizard)
+
+
+def open_wizard(qtbot: Any, wizard: W) -> W:
     qtbot.addWidget(wizard)
     wizard.show()
     qtbot.waitExposed(wizard)
@@ -210,7 +214,7 @@ def test_the_retention_list_shows_what_a_new_backup_pushes_out(
     wizard = open_wizard(qtbot, BackupWizard(window))
     page = wizard.folder_page
     assert page.backups.paths() == [middle, oldest]  # newest first
-    notes = [page.backups.topLevelItem(i).text(5) for i in range(2)]
+    notes = [item.text(5) for item in page.backups.items()]
     assert notes == ["blijft bewaard", "wordt verwijderd"]
     assert "3 dagen geleden" in page.last.text()
     assert "laatste 2 back-ups" in page.kept.text()
@@ -254,7 +258,7 @@ def test_a_write_failure_in_the_worker_is_shown_and_the_folder_not_remembered(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def pulled_out(*_args: Any, **_kwargs: Any) -> Any:
-        raise backup_ui.BackupError("backup_io", "EIO")
+        raise BackupError("backup_io", "EIO")
 
     monkeypatch.setattr(backup_ui, "make_backup", pulled_out)
     stick = tmp_path / "stick"
@@ -400,7 +404,7 @@ def test_a_failed_restore_opens_the_previous_store_again(
     requests = count(session.store, "request")
 
     def in_use(*_args: Any, **_kwargs: Any) -> Any:
-        raise backup_ui.BackupError("store_in_use")
+        raise BackupError("store_in_use")
 
     monkeypatch.setattr(backup_ui, "restore_backup", in_use)
     wizard = open_wizard(qtbot, RestoreWizard(window.data_dir, window.provider, window=window))
@@ -430,6 +434,7 @@ def test_the_menu_and_the_dashboard_offer_backup_and_restore(
     qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     file_menu = window.menuBar().actions()[0].menu()
+    assert isinstance(file_menu, QMenu)
     assert window.backup_action in file_menu.actions()
     assert window.restore_action in file_menu.actions()
     assert window.backup_action.text() == "Back-up maken…"

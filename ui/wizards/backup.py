@@ -283,17 +283,19 @@ class BackupList(QTreeWidget):
                                       | Qt.AlignmentFlag.AlignVCenter)
             self.addTopLevelItem(item)
 
+    def items(self) -> list[QTreeWidgetItem]:
+        found = (self.topLevelItem(i) for i in range(self.topLevelItemCount()))
+        return [item for item in found if item is not None]
+
     def paths(self) -> list[Path]:
-        return [Path(self.topLevelItem(i).data(0, PATH_ROLE))
-                for i in range(self.topLevelItemCount())]
+        return [Path(item.data(0, PATH_ROLE)) for item in self.items()]
 
     def selected_path(self) -> Path | None:
         items = self.selectedItems()
         return Path(items[0].data(0, PATH_ROLE)) if items else None
 
     def select_path(self, path: Path) -> None:
-        for index in range(self.topLevelItemCount()):
-            item = self.topLevelItem(index)
+        for item in self.items():
             if Path(item.data(0, PATH_ROLE)) == path:
                 self.setCurrentItem(item)
                 return
@@ -803,7 +805,8 @@ class RestoreWizard(TaskWizard):
                 for index in reversed(range(window.fixed_tabs, window.tabs.count())):
                     view = window.tabs.widget(index)
                     window.tabs.removeTab(index)
-                    view.deleteLater()
+                    if view is not None:
+                        view.deleteLater()
         finally:
             self.keep_open = False
         data_dir, clock = self.data_dir, self.clock()
