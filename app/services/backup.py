@@ -94,6 +94,7 @@ class VerifyReport:
     manifest_found: bool = False
     checksum_ok: bool | None = None
     counts_ok: bool | None = None
+    journal_problems: list[str] = field(default_factory=list)
     sha256: str = ""
     counts: dict[str, int] = field(default_factory=dict)
     created_at: datetime | None = None
@@ -179,6 +180,10 @@ def backup_message(reason: str) -> str:
         "file_damaged": _(
             "This file is damaged and cannot be used. Try an earlier backup; nothing has been "
             "changed."
+        ),
+        "journal_tampered": _(
+            "The file opens and is undamaged, but its journal of events was changed, shortened "
+            "or reordered afterwards. Keep this file aside and tell your data protection officer."
         ),
         "checksum_mismatch": _(
             "This backup no longer matches its manifest: it was changed or damaged after it was "
@@ -556,6 +561,8 @@ def verify_file(path: Path, key: str) -> VerifyReport:
     store = Store(path, conn)
     try:
         _run_checks(store, report)
+        if report.cipher_ok and report.integrity_ok and report.schema_version and not report.newer:
+            report.journal_problems = journal.verify(store)  # R14: the hash chain
     finally:
         store.close()
     if manifest is not None and report.counts:
@@ -570,6 +577,8 @@ def verify_file(path: Path, key: str) -> VerifyReport:
         report.reason = "file_damaged"
     elif report.newer:
         report.reason = "file_newer"
+    elif report.journal_problems:
+        report.reason = "journal_tampered"
     return report
 
 

@@ -668,3 +668,25 @@ def test_store_and_backup_open_with_an_independent_sqlcipher_reader(
             assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         finally:
             con.close()
+
+
+def test_verify_detects_a_tampered_journal(tmp_path: Path) -> None:
+    """R14 through `verify`: a changed journal entry makes the file fail verification."""
+    from app.security.keys import MemoryProvider, generate_recovery_key
+    from app.security.vault import create_store
+    from app.services.backup import verify_file
+    from app.store.settings import Settings
+
+    key = generate_recovery_key()
+    session = create_store(tmp_path / "d", Settings(school="S"), key, key_mode="ask",
+                           provider=MemoryProvider())
+    from app import journal
+
+    journal.append(session.store, "2026-01-01T10:00:00", "backed_up", files=1)
+    path = session.store.path
+    assert verify_file(path, key).reason is None
+    with session.store.transaction() as conn:
+        conn.execute("UPDATE journal SET detail = '{\"files\": 9}' WHERE event = 'backed_up'")
+    session.lock()
+    report = verify_file(path, key)
+    assert report.reason == "journal_tampered" and report.journal_problems
