@@ -680,8 +680,6 @@ def test_verify_detects_a_tampered_journal(tmp_path: Path) -> None:
     key = generate_recovery_key()
     session = create_store(tmp_path / "d", Settings(school="S"), key, key_mode="ask",
                            provider=MemoryProvider())
-    from app import journal
-
     journal.append(session.store, "2026-01-01T10:00:00", "backed_up", files=1)
     path = session.store.path
     assert verify_file(path, key).reason is None
