@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
-from app.domain.dates import school_year_of
+from app.domain.dates import month_name, school_year_of
 from app.i18n import _
 
 
@@ -26,24 +26,6 @@ def weekday_name(day: date) -> str:
         _("Sunday"),
     )
     return names[day.weekday()]
-
-
-def month_name(month: int) -> str:
-    names = (
-        _("January"),
-        _("February"),
-        _("March"),
-        _("April"),
-        _("May"),
-        _("June"),
-        _("July"),
-        _("August"),
-        _("September"),
-        _("October"),
-        _("November"),
-        _("December"),
-    )
-    return names[month - 1]
 
 
 def dutch_date(d: date, weekday: bool = True) -> str:

@@ -82,3 +82,22 @@ def school_year_bounds(school_year: str) -> tuple[date, date]:
     if not 1990 <= first <= 2200:
         raise ValidationError(_("Write the school year as 2025-2026."), "school_year")
     return date(first, 8, 1), date(first + 1, 7, 31)
+
+
+def month_name(month: int) -> str:
+    """The month's name in the user's language (1 = January)."""
+    names = (
+        _("January"),
+        _("February"),
+        _("March"),
+        _("April"),
+        _("May"),
+        _("June"),
+        _("July"),
+        _("August"),
+        _("September"),
+        _("October"),
+        _("November"),
+        _("December"),
+    )
+    return names[month - 1]

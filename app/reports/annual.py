@@ -77,7 +77,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
 
-from app.domain.dates import school_year_bounds
+from app.domain.dates import month_name, school_year_bounds
 from app.domain.errors import ValidationError
 from app.domain.lists import (
     ACTION_TYPES,
@@ -575,24 +575,6 @@ def table_explanation(table: str) -> str:
         ),
     }
     return texts.get(table, "")
-
-
-def month_name(month: int) -> str:
-    names = (
-        _("January"),
-        _("February"),
-        _("March"),
-        _("April"),
-        _("May"),
-        _("June"),
-        _("July"),
-        _("August"),
-        _("September"),
-        _("October"),
-        _("November"),
-        _("December"),
-    )
-    return names[month - 1]
 
 
 def month_label(month_id: str, *, with_year: bool = True) -> str:

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.domain.lists import ACTION_TYPES, CATEGORIES, REFERRAL_SOURCES
 from app.reports.suppression import (
     MIN_THRESHOLD,
     TOTAL_ROW,
@@ -63,45 +64,11 @@ TABLES: tuple[str, ...] = (
 )
 WITH_TOTAL: frozenset[str] = frozenset({"referral_sources", "year_groups", "months"})
 
-CATEGORY_IDS: tuple[str, ...] = (
-    "pesten",
-    "seksuele_intimidatie",
-    "discriminatie",
-    "agressie_geweld",
-    "klacht_school",
-    "relatie_personeel",
-    "thuissituatie",
-    "kindermishandeling",
-    "zelfbeschadiging",
-    "strafbaar_feit",
-    "welbevinden",
-    "onderwijs",
-    "overig",
-)
-REFERRAL_SOURCE_IDS: tuple[str, ...] = (
-    "leerling_zelf",
-    "ouder",
-    "medeleerling",
-    "mentor_coach",
-    "afdelingsleider",
-    "ondersteuningscoordinator",
-    "docent",
-    "anders",
-)
-ACTION_TYPE_IDS: tuple[str, ...] = (
-    "luisteren_advies",
-    "verwijzing_intern",
-    "verwijzing_extern",
-    "consultatie_anoniem",
-    "ouders_geinformeerd",
-    "directie_geinformeerd",
-    "meldcode_gestart",
-    "veilig_thuis_advies",
-    "veilig_thuis_melding",
-    "klachtverwijzing",
-    "aangifte_begeleid",
-    "beleidsadvies",
-)
+# The row ids of DOMAIN.md's fixed lists, shared with the rest of the program.
+CATEGORY_IDS: tuple[str, ...] = CATEGORIES
+REFERRAL_SOURCE_IDS: tuple[str, ...] = REFERRAL_SOURCES
+ACTION_TYPE_IDS: tuple[str, ...] = ACTION_TYPES
+# The duty rows are part of format version 1 (DOMAIN.md's duty codes).
 DUTY_CODES: tuple[str, ...] = (
     "ACT_NOW",
     "MELDCODE",
