@@ -3,10 +3,6 @@ key printed once and never taken as an argument. Runs `python -m app` as a real 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,66 +11,16 @@ from app.i18n import _
 from app.messages import reason_message
 from app.security.keys import generate_recovery_key, normalize_recovery_key
 from app.store.schema import SCHEMA_VERSION
+from tests.integration._cli import Cli, one_sentence
 from tests.integration._support import files_containing
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-class Cli:
-    def __init__(self, base: Path) -> None:
-        self.base = base
-        home = base / "home"
-        home.mkdir(parents=True, exist_ok=True)
-        (base / "tmp").mkdir(exist_ok=True)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DBUS_", "VERTROUWD_"))}
-        env.update(
-            HOME=str(home),
-            XDG_DATA_HOME=str(home / ".local" / "share"),
-            XDG_CONFIG_HOME=str(home / ".config"),
-            XDG_RUNTIME_DIR=str(base / "tmp"),
-            TMPDIR=str(base / "tmp"),
-            QT_QPA_PLATFORM="offscreen",
-            VERTROUWD_LANG="nl",
-            # A plaintext backend as the default keyring (as keyrings.alt makes it on this
-            # machine): it must never be trusted, and nothing may end up in its file.
-            PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring",
-            PYTHONDONTWRITEBYTECODE="1",
-        )
-        self.env = env
-
-    def __call__(self, *args: str, stdin: str | None = None) -> Run:
-        proc = subprocess.run(
-            [sys.executable, "-m", "app", *args],
-            input=stdin.encode() if stdin is not None else None,
-            stdin=None if stdin is not None else subprocess.DEVNULL,
-            capture_output=True,
-            cwd=str(ROOT),
-            env=self.env,
-            timeout=120,
-        )
-        run = Run(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))
-        assert "Traceback" not in run.err, run.err
-        assert "ERROR CORE" not in run.err, run.err
-        assert "Traceback" not in run.out, run.out
-        return run
-
-
-def _one_sentence(err: str) -> str:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 @pytest.fixture(scope="module")
 def cli(tmp_path_factory: pytest.TempPathFactory) -> Cli:
-    return Cli(tmp_path_factory.mktemp("cli"))
+    # A plaintext backend as the default keyring (as keyrings.alt makes it on this machine):
+    # it must never be trusted, and nothing may end up in its file.
+    return Cli(tmp_path_factory.mktemp("cli"),
+               keyring_backend="keyrings.alt.file.PlaintextKeyring")
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +51,7 @@ def test_init_twice_refuses_with_a_dutch_sentence(cli: Cli, initialised: tuple[s
     run = cli("--data-dir", data_dir, "init", "--school", "Ander", "--key-mode", "ask")
     assert run.code == 1
     assert run.out == ""  # no new key was printed
-    assert _one_sentence(run.err) == reason_message("exists")
+    assert one_sentence(run.err) == reason_message("exists")
     assert (Path(data_dir) / "vertrouwd.db").read_bytes() == before
 
 
@@ -132,7 +78,7 @@ def test_status_with_a_wrong_key(cli: Cli, initialised: tuple[str, str]) -> None
     run = cli("--data-dir", data_dir, "--key-stdin", "status",
               stdin=generate_recovery_key() + "\n")
     assert run.code == 1
-    assert _one_sentence(run.err) == reason_message("wrong_key")
+    assert one_sentence(run.err) == reason_message("wrong_key")
     assert (Path(data_dir) / "vertrouwd.db").read_bytes() == before
 
 
@@ -140,21 +86,21 @@ def test_status_with_something_that_is_not_a_key(cli: Cli, initialised: tuple[st
     data_dir, _key = initialised
     run = cli("--data-dir", data_dir, "--key-stdin", "status", stdin="hallo\n")
     assert run.code == 1
-    assert _one_sentence(run.err) == reason_message("bad_key_format")
+    assert one_sentence(run.err) == reason_message("bad_key_format")
 
 
 def test_status_without_stdin_or_terminal(cli: Cli, initialised: tuple[str, str]) -> None:
     data_dir, _key = initialised
     run = cli("--data-dir", data_dir, "status")
     assert run.code == 1
-    assert _one_sentence(run.err) == reason_message("no_key")
+    assert one_sentence(run.err) == reason_message("no_key")
 
 
 def test_status_without_a_store(cli: Cli) -> None:
     run = cli("--data-dir", str(cli.base / "empty"), "--key-stdin", "status",
               stdin=generate_recovery_key() + "\n")
     assert run.code == 1
-    assert _one_sentence(run.err) == reason_message("missing")
+    assert one_sentence(run.err) == reason_message("missing")
     assert not (cli.base / "empty" / "vertrouwd.db").exists()
 
 
@@ -164,7 +110,7 @@ def test_init_in_keyring_mode_with_a_plaintext_keyring_falls_back(cli: Cli) -> N
     assert run.code == 0, run.err
     key = run.out.strip()
     assert normalize_recovery_key(key) == key
-    assert _one_sentence(run.err) == reason_message("keyring_unavailable")
+    assert one_sentence(run.err) == reason_message("keyring_unavailable")
     # The key was not remembered: status asks for it (and gets nothing without a terminal).
     assert cli("--data-dir", str(data_dir), "status").code == 1
     assert cli("--data-dir", str(data_dir), "--key-stdin", "status", stdin=key).code == 0

@@ -8,8 +8,6 @@ import io
 import json
 import os
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,57 +21,9 @@ from app.security.vault import create_store
 from app.services.demo import generate
 from app.store.db import connect
 from app.store.settings import Settings
+from tests.integration._cli import Cli, Run, one_sentence
 
-ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 6, 15)  # the demo data's today; the command itself runs on the real date
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-class Cli:
-    def __init__(self, base: Path) -> None:
-        home = base / "home"
-        home.mkdir(parents=True, exist_ok=True)
-        (base / "tmp").mkdir(exist_ok=True)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DBUS_", "VERTROUWD_"))}
-        env.update(
-            HOME=str(home),
-            XDG_DATA_HOME=str(home / ".local" / "share"),
-            XDG_CONFIG_HOME=str(home / ".config"),
-            XDG_RUNTIME_DIR=str(base / "tmp"),
-            TMPDIR=str(base / "tmp"),
-            VERTROUWD_LANG="nl",
-            PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
-            PYTHONDONTWRITEBYTECODE="1",
-        )
-        self.env = env
-
-    def __call__(self, *args: str, stdin: str | None = None) -> Run:
-        proc = subprocess.run(
-            [sys.executable, "-m", "app", *args],
-            input=stdin.encode() if stdin is not None else None,
-            stdin=None if stdin is not None else subprocess.DEVNULL,
-            capture_output=True,
-            cwd=str(ROOT),
-            env=self.env,
-            timeout=120,
-            check=False,
-        )
-        run = Run(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))
-        for text in (run.out, run.err):
-            assert "Traceback" not in text, text
-        return run
-
-
-def one_sentence(err: str) -> str:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 def tree(folder: Path) -> dict[str, str]:

@@ -16,9 +16,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -31,46 +28,13 @@ from app.security.keys import MemoryProvider, generate_recovery_key, normalize_r
 from app.security.vault import create_store, unlock
 from app.store.db import Store, StoreError
 from app.store.settings import Settings
+from tests.integration._cli import ROOT, Cli, Run
 from tests.integration._support import has_own_message
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
 
 
 def run_cli(cwd: Path, base: Path, *args: str, stdin: str | None = None) -> Run:
     """`python -m app ARGS` started in `cwd`, with its own home folder and no keyring."""
-    home = base / "home"
-    home.mkdir(parents=True, exist_ok=True)
-    (base / "tmp").mkdir(exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DBUS_", "VERTROUWD_"))}
-    env.update(
-        HOME=str(home),
-        XDG_DATA_HOME=str(home / ".local" / "share"),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_RUNTIME_DIR=str(base / "tmp"),
-        TMPDIR=str(base / "tmp"),
-        QT_QPA_PLATFORM="offscreen",
-        VERTROUWD_LANG="nl",
-        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-        PYTHONDONTWRITEBYTECODE="1",
-        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
-    )
-    proc = subprocess.run(
-        [sys.executable, "-m", "app", *args],
-        input=stdin.encode() if stdin is not None else None,
-        stdin=None if stdin is not None else subprocess.DEVNULL,
-        capture_output=True,
-        cwd=str(cwd),
-        env=env,
-        timeout=120,
-    )
-    return Run(proc.returncode, proc.stdout.decode(), proc.stderr.decode())
+    return Cli(base, keyring_backend="keyring.backends.fail.Keyring", cwd=cwd)(*args, stdin=stdin)
 
 
 def init_on_stick(tmp_path: Path, relative: str) -> tuple[Path, str]:
