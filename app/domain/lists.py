@@ -339,3 +339,19 @@ def help_line(help_id: str) -> str:
     if remark:
         parts.append(remark)
     return " — ".join(parts)
+
+
+def duty_label(code: str) -> str:
+    """A short Dutch name for a duty code of DOMAIN.md (an unknown code shows as itself)."""
+    labels = {
+        "ACT_NOW": _("Act at once (acute danger)"),
+        "MELDCODE": _("Reporting code for domestic violence and child abuse"),
+        "VEILIG_THUIS_ADVICE": _("Ask Veilig Thuis for advice"),
+        "REPORT_BOARD": _("Report to the school board"),
+        "REPORT_DIRECTOR": _("Tell the director"),
+        "INFORM_PARENTS": _("Inform the parents"),
+        "ADVISE_REPORT_POLICE": _("Discuss reporting to the police"),
+        "REFER_COMPLAINT": _("Refer to the complaints procedure"),
+        "CONSENT_ONLY": _("No escalation: share only with consent"),
+    }
+    return labels.get(code, code)

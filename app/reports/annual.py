@@ -85,6 +85,7 @@ from app.domain.lists import (
     ENTRY_KINDS,
     REFERRAL_SOURCES,
     YEAR_GROUP_BANDS,
+    duty_label,
     label,
 )
 from app.i18n import _
@@ -597,20 +598,6 @@ def _totals_labels() -> dict[str, str]:
     }
 
 
-def _duty_labels() -> dict[str, str]:
-    return {
-        "ACT_NOW": _("Act at once (acute danger)"),
-        "MELDCODE": _("Reporting code for domestic violence and child abuse"),
-        "VEILIG_THUIS_ADVICE": _("Ask Veilig Thuis for advice"),
-        "REPORT_BOARD": _("Report to the school board"),
-        "REPORT_DIRECTOR": _("Tell the director"),
-        "INFORM_PARENTS": _("Inform the parents"),
-        "ADVISE_REPORT_POLICE": _("Discuss reporting to the police"),
-        "REFER_COMPLAINT": _("Refer to the complaints procedure"),
-        "CONSENT_ONLY": _("No escalation: share only with consent"),
-    }
-
-
 def row_label(table: str, row: str, *, with_year: bool = True) -> str:
     """The user's label of a row id (fixed lists through :func:`app.domain.lists.label`)."""
     if row == TOTAL_ROW:
@@ -626,7 +613,7 @@ def row_label(table: str, row: str, *, with_year: bool = True) -> str:
     if table == "action_types":
         return label(ACTION_TYPES, row)
     if table == "duties":
-        return _duty_labels().get(row, row)
+        return duty_label(row)
     if table == "months":
         return month_label(row, with_year=with_year)
     return row

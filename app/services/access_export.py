@@ -46,6 +46,7 @@ from app.domain.lists import (
     RECIPIENTS,
     REFERRAL_SOURCES,
     TAKEN_UP_BY,
+    duty_label,
     label,
 )
 from app.domain.models import Case, Entry, Pupil, Request
@@ -181,21 +182,6 @@ def _yes_no(value: bool | None) -> str:
 
 def _answer(value: str) -> str:
     return {"yes": _("Yes"), "no": _("No"), "doubt": _("Doubt")}.get(value, value)
-
-
-def _duty(code: str) -> str:
-    labels = {
-        "ACT_NOW": _("Act at once (acute danger)"),
-        "MELDCODE": _("Reporting code for domestic violence and child abuse"),
-        "VEILIG_THUIS_ADVICE": _("Ask Veilig Thuis for advice"),
-        "REPORT_BOARD": _("Report to the school board"),
-        "REPORT_DIRECTOR": _("Tell the director"),
-        "INFORM_PARENTS": _("Inform the parents"),
-        "ADVISE_REPORT_POLICE": _("Discuss reporting to the police"),
-        "REFER_COMPLAINT": _("Refer to the complaints procedure"),
-        "CONSENT_ONLY": _("No escalation: share only with consent"),
-    }
-    return labels.get(code, code)
 
 
 def _moment(value: datetime | None) -> str:
@@ -435,7 +421,7 @@ def _checks(w: _Writer, checks: Sequence[EscalationRecord]) -> None:
         w.fields(
             [(questions.get(qid, qid), _answer(answer)) for qid, answer in check.answers.items()]
             + [
-                (_("Outcome"), "; ".join(_duty(code) for code in check.duties)),
+                (_("Outcome"), "; ".join(duty_label(code) for code in check.duties)),
                 (_("Rules version"), check.rules_version),
             ]
         )
@@ -446,7 +432,8 @@ def _checks(w: _Writer, checks: Sequence[EscalationRecord]) -> None:
 
 def _obligations(w: _Writer, obligations: Sequence[Obligation]) -> None:
     for item in obligations:
-        w.para(_("Obligation: {title}").format(title=item.title or _duty(item.duty_code)), w.h3)
+        title = item.title or duty_label(item.duty_code)
+        w.para(_("Obligation: {title}").format(title=title), w.h3)
         w.fields(
             [
                 (_("Basis"), item.basis),
@@ -473,7 +460,7 @@ def _routes(w: _Writer, routes: Sequence[MeldcodeRoute]) -> None:
         return
     outcomes = _outcome_titles()
     for route in routes:
-        kind = _duty(route.kind)
+        kind = duty_label(route.kind)
         w.para(_("Meldcode route: {kind}").format(kind=kind), w.h3)
         w.fields(
             [

@@ -48,6 +48,7 @@ from app.i18n import _
 from app.rules.calendar import NoSchoolHolidaysError, next_working_day
 from app.rules.escalation import QUESTIONS, RULES_VERSION, Duty, EscalationRuleError, evaluate
 from app.rules.meldcode import MELDCODE_VERSION
+from app.services.requests import study_days
 from app.services.rows import insert_note
 from app.services.validation import check_event_date, check_short, check_text, not_found
 from app.store.db import Store
@@ -218,16 +219,6 @@ class SharingBasis:
 # --- due moments ----------------------------------------------------------------------------
 
 
-def _study_days(settings: Settings) -> frozenset[date]:
-    days: set[date] = set()
-    for text in settings.study_days:
-        try:
-            days.add(date.fromisoformat(str(text)))
-        except ValueError:
-            continue
-    return frozenset(days)
-
-
 def _due(deadline: str, now: datetime, settings: Settings) -> tuple[datetime, int | None]:
     """The due moment and, when school holidays were unknown, the year that was missing."""
     now = now.replace(microsecond=0, tzinfo=None)
@@ -236,7 +227,7 @@ def _due(deadline: str, now: datetime, settings: Settings) -> tuple[datetime, in
     if deadline == "same_day":
         return max(datetime.combine(now.date(), END_OF_DAY), now), None
     if deadline == "next_working_day":
-        closed = _study_days(settings)
+        closed = study_days(settings)
         try:
             day = next_working_day(now.date(), settings.region, settings.school_holidays, closed)
             missing = None
