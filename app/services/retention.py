@@ -39,7 +39,14 @@ from datetime import date, datetime
 from typing import Any
 
 from app import journal
-from app.domain.dates import from_db, moment_from_db, moment_to_db, school_year_of, show_date
+from app.domain.dates import (
+    from_db,
+    moment_from_db,
+    moment_to_db,
+    school_year_bounds,
+    school_year_of,
+    show_date,
+)
 from app.domain.errors import ValidationError
 from app.domain.models import DashboardItem
 from app.i18n import _
@@ -156,20 +163,45 @@ def _label(name: str, class_name: str) -> str:
     return f"{name} ({class_name})" if class_name else name
 
 
-def retention_overview(store: Store, today: date, settings: Settings) -> RetentionOverview:
-    """The closed cases past their retention date: due ones and ones waiting for a report."""
+def _reported_ranges(reports: dict[str, date]) -> list[tuple[str, str]]:
+    """Closing-date ranges that a report counted: year Y's report covers cases closed in Y
+    and (as the previous-year column) in Y-1, up to the day it was made."""
+    ranges = []
+    for year, made in reports.items():
+        start = int(year[:4])
+        for counted in (year, f"{start - 1}-{start}"):
+            low, high = school_year_bounds(counted)
+            ranges.append((low.isoformat(), min(high, made).isoformat()))
+    return ranges
+
+
+def retention_overview(
+    store: Store, today: date, settings: Settings, *, reported_only: bool = False
+) -> RetentionOverview:
+    """The closed cases past their retention date: due ones and ones waiting for a report.
+
+    `reported_only` reads just the cases a report counted (the due list; fast for the
+    dashboard, which has no use for the waiting list)."""
     years = max(0, int(settings.retention_years))
     # The latest closing day whose due date (31 July + years) is not after today.
     last_end = date(today.year, 7, 31)
     while last_end.replace(year=last_end.year + years) > today:
         last_end = last_end.replace(year=last_end.year - 1)
+    reports = reported_years(store)
+    where = "c.closed_on IS NOT NULL AND c.closed_on <= ?"
+    params: list[str] = [last_end.isoformat()]
+    if reported_only:
+        ranges = _reported_ranges(reports)
+        if not ranges:
+            return RetentionOverview((), ())
+        where += " AND (" + " OR ".join("c.closed_on BETWEEN ? AND ?" for _r in ranges) + ")"
+        params.extend(day for pair in ranges for day in pair)
     rows = store.query(
         "SELECT c.id, c.pupil_id, p.name, p.class_name, c.opened_on, c.closed_on "
         "FROM case_file c JOIN pupil p ON p.id = c.pupil_id "
-        "WHERE c.closed_on IS NOT NULL AND c.closed_on <= ? ORDER BY c.closed_on, c.id",
-        (last_end.isoformat(),),
+        f"WHERE {where} ORDER BY c.closed_on, c.id",
+        tuple(params),
     )
-    reports = reported_years(store)
     due: list[RetentionItem] = []
     waiting: list[RetentionItem] = []
     for row in rows:
@@ -196,7 +228,7 @@ def retention_overview(store: Store, today: date, settings: Settings) -> Retenti
 
 def due_for_destruction(store: Store, today: date, settings: Settings) -> list[RetentionItem]:
     """The closed cases that may be destroyed today (see the module docstring)."""
-    return list(retention_overview(store, today, settings).due)
+    return list(retention_overview(store, today, settings, reported_only=True).due)
 
 
 def waiting_for_report(store: Store, today: date, settings: Settings) -> list[RetentionItem]:
