@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QScrollArea, QWidget
 
 STYLE = """
 QWidget { font-size: 10.5pt; }
@@ -31,3 +31,12 @@ def label(text: str, name: str = "", wrap: bool = True, parent: QWidget | None =
     if name:
         widget.setObjectName(name)
     return widget
+
+
+def scroll_area(content: QWidget) -> QScrollArea:
+    """`content` in a frameless scroll area that resizes with the page."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(content)
+    return area

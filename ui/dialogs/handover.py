@@ -34,8 +34,8 @@ from app.services.retention import RetentionError
 from app.store.db import StoreError
 from app.store.settings import load_settings
 from ui.help import install_help
+from ui.key_sheet import KeySheetPanel
 from ui.style import label
-from ui.wizards.rekey import KeySheetPanel
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow

@@ -25,12 +25,10 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -42,7 +40,7 @@ from app.rules.meldcode import AFWEGING_QUESTIONS, STEPS, AfwegingOutcome, next_
 from app.services.meldcode import MeldcodeRoute, record_afweging, record_step, route
 from ui.dates import short_date, short_moment
 from ui.help import install_help
-from ui.style import label
+from ui.style import label, scroll_area
 from ui.views.obligations import (
     CARD_STYLE,
     DateField,
@@ -77,14 +75,6 @@ def outcome_title(code: str | None) -> str:
         return next_afweging(samples[code]).title or code
     except ValueError:
         return code
-
-
-def _scroll(content: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidget(content)
-    return area
 
 
 class StepDialog(QDialog):
@@ -164,7 +154,7 @@ class StepsTab(QWidget):
         self.body = QVBoxLayout(content)
         self.body.setContentsMargins(8, 8, 12, 8)
         self.body.setSpacing(10)
-        outer.addWidget(_scroll(content))
+        outer.addWidget(scroll_area(content))
         self.record_buttons: dict[int, QPushButton] = {}
 
     def fill(self, current: MeldcodeRoute) -> None:
@@ -220,7 +210,7 @@ class AfwegingTab(QWidget):
         body = QVBoxLayout(content)
         body.setContentsMargins(8, 8, 12, 8)
         body.setSpacing(10)
-        self.area = _scroll(content)
+        self.area = scroll_area(content)
         outer.addWidget(self.area)
 
         self.intro = label(

@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -56,7 +55,7 @@ from app.services.escalation import CONSENT_ONLY, EscalationRecord, due_moment, 
 from app.store.settings import Settings, load_settings
 from ui.dates import short_moment
 from ui.help import install_help
-from ui.style import label
+from ui.style import label, scroll_area
 from ui.views.obligations import (
     CARD_STYLE,
     answer_word,
@@ -91,14 +90,6 @@ def visible_questions(answers: dict[str, str]) -> list[Question]:
             if question.id in answers:
                 given[question.id] = answers[question.id]
     return shown
-
-
-def _scroll(content: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidget(content)
-    return area
 
 
 class QuestionRow(QFrame):
@@ -278,7 +269,7 @@ class QuestionsPage(QWizardPage):
             )
         )
         self.rows_layout.addStretch(1)
-        self.area = _scroll(content)
+        self.area = scroll_area(content)
         outer.addWidget(self.area, 1)
         self.error = label("", "error")
         self.error.hide()
@@ -371,7 +362,7 @@ class DutiesPage(QWizardPage):
         self.error.hide()
         layout.addWidget(self.error)
         layout.addStretch(1)
-        outer.addWidget(_scroll(content), 1)
+        outer.addWidget(scroll_area(content), 1)
 
     @property
     def consent_only(self) -> bool:
@@ -479,7 +470,7 @@ class ConfirmPage(QWizardPage):
         inner.setContentsMargins(0, 4, 8, 4)
         inner.addWidget(self.summary)
         inner.addStretch(1)
-        outer.addWidget(_scroll(content), 1)
+        outer.addWidget(scroll_area(content), 1)
 
     def initializePage(self) -> None:
         answers = self.owner.answers()
@@ -541,7 +532,7 @@ class RecordedPage(QWizardPage):
         self.body = QVBoxLayout(content)
         self.body.setContentsMargins(0, 4, 8, 4)
         self.body.setSpacing(10)
-        outer.addWidget(_scroll(content), 1)
+        outer.addWidget(scroll_area(content), 1)
 
     def initializePage(self) -> None:
         record = self.owner.record_result

@@ -8,20 +8,14 @@ Afterwards the VP is told that older backups keep the old key (`old_backups_mess
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
-    QWidget,
     QWizard,
     QWizardPage,
 )
@@ -37,47 +31,11 @@ from app.services.rekey import (
     old_backups_message,
 )
 from ui.help import install_help
+from ui.key_sheet import KeySheetPanel
 from ui.style import label
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
-
-
-class KeySheetPanel(QWidget):
-    """The key in large letters, and buttons to save or print its recovery sheet."""
-
-    def __init__(self, sheet: Callable[[], bytes]) -> None:
-        super().__init__()
-        self.sheet = sheet
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.key_label = label("", "key", wrap=False)
-        layout.addWidget(self.key_label)
-        row = QHBoxLayout()
-        save = QPushButton(_("Save recovery sheet as PDF…"))
-        save.clicked.connect(self.save)
-        print_button = QPushButton(_("Print recovery sheet…"))
-        print_button.clicked.connect(self.print_)
-        row.addWidget(save)
-        row.addWidget(print_button)
-        row.addStretch(1)
-        layout.addLayout(row)
-
-    def show_key(self, key: str) -> None:
-        self.key_label.setText(key)
-
-    def save(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save recovery sheet"), "herstelblad-vertrouwd.pdf", "PDF (*.pdf)")
-        if path:
-            from ui.printing import save_bytes
-
-            save_bytes(self, Path(path), self.sheet())
-
-    def print_(self) -> None:
-        from ui.printing import print_pdf
-
-        print_pdf(self, self.sheet(), _("Recovery sheet"))
 
 
 class RekeyWizard(QWizard):

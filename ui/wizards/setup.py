@@ -37,6 +37,7 @@ from app.security.vault import Session, create_store
 from app.store.db import StoreError
 from app.store.settings import REGIONS, Settings
 from ui.help import install_help
+from ui.key_sheet import KeySheetPanel
 from ui.style import label
 
 
@@ -273,20 +274,11 @@ class RecoveryKeyPage(QWizardPage):
         self.setSubTitle(_("This key is shown only now. Print the recovery sheet or write the "
                            "key down, and keep it locked away."))
         layout = QVBoxLayout(self)
-        self.key_label = label("", "key", wrap=False)
-        self.key_label.setTextInteractionFlags(self.key_label.textInteractionFlags())
-        layout.addWidget(self.key_label)
+        self.panel = KeySheetPanel(self.sheet)
+        self.key_label = self.panel.key_label
+        layout.addWidget(self.panel)
         layout.addWidget(label(_("Whoever has this key can read every case file. You need it "
                                  "when the computer is replaced and to restore a backup.")))
-        row = QHBoxLayout()
-        save = QPushButton(_("Save recovery sheet as PDF…"))
-        save.clicked.connect(self._save)
-        print_button = QPushButton(_("Print recovery sheet…"))
-        print_button.clicked.connect(self._print)
-        row.addWidget(save)
-        row.addWidget(print_button)
-        row.addStretch(1)
-        layout.addLayout(row)
         self.done_box = QCheckBox(_("I have printed the sheet or written the key down"))
         self.done_box.toggled.connect(self.completeChanged)
         layout.addWidget(self.done_box)
@@ -311,20 +303,6 @@ class RecoveryKeyPage(QWizardPage):
             data_file=store_path(wizard.data_dir()), key=wizard.recovery_key,
             made_on=date.today(),
         )
-
-    def _save(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save recovery sheet"), "herstelblad-vertrouwd.pdf", "PDF (*.pdf)"
-        )
-        if path:
-            from ui.printing import save_bytes
-
-            save_bytes(self, Path(path), self.sheet())
-
-    def _print(self) -> None:
-        from ui.printing import print_pdf
-
-        print_pdf(self, self.sheet(), _("Recovery sheet"))
 
 
 class ConfirmPage(QWizardPage):
