@@ -35,7 +35,8 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
 
 KEY = "TESTK-EYTES-TKEYT-ESTKE-YTEST-KEYTE"
 ROOT = Path(__file__).resolve().parents[2]
-KILLS = int(os.environ.get("VERTROUWD_KILLS", "10"))
+FULL = os.environ.get("VERTROUWD_FULL_FAULTS", "") not in ("", "0")
+KILLS = int(os.environ.get("VERTROUWD_KILLS", "50" if FULL else "10"))  # QUALITY R2 sizes
 SEED = 20260302
 
 BACKUP_LOOP = """
