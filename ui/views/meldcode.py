@@ -22,13 +22,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QPlainTextEdit,
     QPushButton,
-    QRadioButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -44,6 +42,7 @@ from ui.style import label, scroll_area
 from ui.views.obligations import (
     CARD_STYLE,
     DateField,
+    answer_choices,
     answer_word,
     card,
     clear_layout,
@@ -56,7 +55,6 @@ from ui.views.obligations import (
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
-ANSWER_ORDER = ("yes", "no", "doubt")
 MELDING_OUTCOMES = ("melden", "opnieuw_melden")
 
 
@@ -235,17 +233,7 @@ class AfwegingTab(QWidget):
         self.question_box, qlayout = card()
         self.question_title = label("", "cardTitle")
         qlayout.addWidget(self.question_title)
-        choices = QHBoxLayout()
-        choices.setSpacing(24)
-        self.group = QButtonGroup(self)
-        self.radios: dict[str, QRadioButton] = {}
-        for answer in ANSWER_ORDER:
-            radio = QRadioButton(answer_word(answer))
-            self.radios[answer] = radio
-            self.group.addButton(radio)
-            choices.addWidget(radio)
-            radio.toggled.connect(self._answer_toggled)
-        choices.addStretch(1)
+        choices, self.group, self.radios = answer_choices(self, self._answer_toggled)
         qlayout.addLayout(choices)
         self.doubt_note = label("", "consequence")
         self.doubt_note.hide()

@@ -10,11 +10,13 @@ opens the five-step tracker when the case has a route (`ui.views.meldcode`). The
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -103,9 +106,31 @@ def status_text(obligation: Obligation) -> str:
     return _("Still to do")
 
 
+ANSWER_ORDER = ("yes", "no", "doubt")
+
+
 def answer_word(answer: str) -> str:
     words = {"yes": _("Yes"), "no": _("No"), "doubt": _("Not sure")}
     return words.get(answer, answer)
+
+
+def answer_choices(
+    owner: QObject, on_toggled: Callable[[bool], None]
+) -> tuple[QHBoxLayout, QButtonGroup, dict[str, QRadioButton]]:
+    """The Ja / Nee / Twijfel row shared by the escalation questions and the afwegingskader."""
+    row = QHBoxLayout()
+    row.setSpacing(24)
+    group = QButtonGroup(owner)
+    group.setExclusive(True)
+    radios: dict[str, QRadioButton] = {}
+    for answer in ANSWER_ORDER:
+        radio = QRadioButton(answer_word(answer))
+        radios[answer] = radio
+        group.addButton(radio)
+        row.addWidget(radio)
+        radio.toggled.connect(on_toggled)
+    row.addStretch(1)
+    return row, group, radios
 
 
 def decision_line(record: EscalationRecord) -> str:

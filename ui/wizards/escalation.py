@@ -32,13 +32,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QFrame,
     QHBoxLayout,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QRadioButton,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -57,7 +55,9 @@ from ui.dates import short_moment
 from ui.help import install_help
 from ui.style import label, scroll_area
 from ui.views.obligations import (
+    ANSWER_ORDER,
     CARD_STYLE,
+    answer_choices,
     answer_word,
     card,
     clear_layout,
@@ -70,7 +70,6 @@ from ui.views.obligations import (
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
-ANSWER_ORDER = ("yes", "no", "doubt")
 DRAFT_PREFIX = "escalation:"
 
 
@@ -108,18 +107,7 @@ class QuestionRow(QFrame):
         self.text = label(question.text, "cardTitle")
         layout.addWidget(self.text)
 
-        choices = QHBoxLayout()
-        choices.setSpacing(24)
-        self.group = QButtonGroup(self)
-        self.group.setExclusive(True)
-        self.radios: dict[str, QRadioButton] = {}
-        for answer in ANSWER_ORDER:
-            radio = QRadioButton(answer_word(answer))
-            self.radios[answer] = radio
-            self.group.addButton(radio)
-            choices.addWidget(radio)
-            radio.toggled.connect(self._toggled)
-        choices.addStretch(1)
+        choices, self.group, self.radios = answer_choices(self, self._toggled)
         layout.addLayout(choices)
 
         self.consequence = label("", "consequence")
