@@ -451,12 +451,13 @@ def make_backup(
 
 
 def _remove_stale(folder: Path) -> None:
-    """Partial files and orphaned manifests left by a killed backup, once they are old."""
+    """Partial files, temp manifests and orphaned manifests left by a killed backup, once they
+    are old."""
     with contextlib.suppress(OSError):
         for path in folder.iterdir():
             name = path.name
             if name.startswith("." + PREFIX) and (
-                name.endswith(".partial") or name.endswith(".partial-journal")
+                name.endswith((".partial", ".partial-journal", ".tmp"))
             ):
                 if _is_stale(path):
                     _remove(path)

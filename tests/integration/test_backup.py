@@ -274,13 +274,14 @@ def test_stale_partials_are_removed_fresh_ones_kept(
     old = folder / ".vertrouwd-backup-20200101-000000.db.partial"
     young = folder / ".vertrouwd-backup-20260302-095959.db.partial"
     orphan = folder / "vertrouwd-backup-20200101-000000.json"
-    for path in (old, young, orphan):
+    temp_manifest = folder / ".vertrouwd-backup-20200101-000000.json.x1y2z3.tmp"
+    for path in (old, young, orphan, temp_manifest):
         path.write_bytes(b"half")
     past = 1_000_000_000
-    os.utime(old, (past, past))
-    os.utime(orphan, (past, past))
+    for path in (old, orphan, temp_manifest):
+        os.utime(path, (past, past))
     make_backup(session, folder, clock=clock, generations=5)
-    assert not old.exists() and not orphan.exists()
+    assert not old.exists() and not orphan.exists() and not temp_manifest.exists()
     assert young.exists()
 
 

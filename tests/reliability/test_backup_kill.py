@@ -126,8 +126,9 @@ def _check_backups(folder: Path) -> int:
             assert report.ok, (name, report.reason, report.problems)
             assert report.manifest_found and report.checksum_ok and report.counts_ok, name
         else:
-            # Anything else is a manifest, or a stray partial (never under a final name).
-            assert name.endswith((".json", ".partial", ".partial-journal")), name
+            # Anything else is a manifest, a stray partial, or the temp file of a manifest that
+            # was being written atomically (never under a final name).
+            assert name.endswith((".json", ".partial", ".partial-journal", ".tmp")), name
             assert not name.startswith("vertrouwd-backup-") or name.endswith(".json"), name
     return finals
 
