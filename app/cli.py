@@ -18,6 +18,7 @@ from typing import Any
 from app import __version__
 from app.i18n import _
 from app.messages import reason_message
+from app.output_guard import OutputRefused, remember_data_dir
 from app.paths import resolve_data_dir, store_path
 from app.security.keys import KeyProvider, KeyringProvider, normalize_recovery_key
 from app.security.vault import Session, UnlockNeeds, unlock
@@ -107,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as error:
         print(reason_message(error.reason), file=sys.stderr)
         return 1
+    except OutputRefused as refused:
+        print(refused.message, file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(_("Stopped."), file=sys.stderr)
         return 1
@@ -141,7 +145,9 @@ def _run_gui(data_dir: Path, session: Session | None, pending: Any, demo: bool) 
 
 
 def data_dir_of(args: argparse.Namespace, *, demo: bool = False) -> Path:
-    return resolve_data_dir(args.data_dir, demo=demo)
+    folder = resolve_data_dir(args.data_dir, demo=demo)
+    remember_data_dir(folder)  # the output guard refuses to write into it
+    return folder
 
 
 def store_exists(data_dir: Path) -> bool:

@@ -21,7 +21,12 @@ def fsync_dir(folder: Path) -> None:
 
 
 def write_atomic(path: Path, data: bytes, *, private: bool = True) -> None:
-    """Write `data` to `path` so that a reader sees the old file or the whole new one."""
+    """Write `data` to `path` so that a reader sees the old file or the whole new one.
+
+    A symbolic link, a device or a folder at `path` is refused (`OutputRefused`), untouched."""
+    from app.output_guard import check_internal
+
+    check_internal(path)
     fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -18,12 +18,19 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.files import write_atomic
 from app.i18n import _
+from app.output_guard import OutputRefused, check_output, kind_of
 
 #: The highest resolution a page is rendered at for printing.
 MAX_PRINT_DPI = 300
 
 
 def save_bytes(parent: QWidget, path: Path, data: bytes) -> bool:
+    """Save `data` the VP asked to save, behind the output guard (app/output_guard.py)."""
+    try:
+        check_output(path, kind_of(data))
+    except OutputRefused as refused:
+        QMessageBox.warning(parent, _("Save"), refused.message)
+        return False
     try:
         write_atomic(path, data)
     except OSError:

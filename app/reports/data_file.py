@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.lists import ACTION_TYPES, CATEGORIES, REFERRAL_SOURCES
+from app.output_guard import OutputRefused, check_output, kind_of
 from app.reports.suppression import (
     MIN_THRESHOLD,
     TOTAL_ROW,
@@ -282,7 +283,7 @@ def _folder_error(folder: Path, exc: OSError) -> DataFileError:
     )
 
 
-def check_writable(path: Path | str) -> None:
+def check_writable(path: Path | str, kind: str = "csv") -> None:
     """Raise :class:`DataFileError` unless a file can be written at ``path``.
 
     Meant for commands that write several files: check every target first, so
@@ -293,6 +294,7 @@ def check_writable(path: Path | str) -> None:
     folder = target.parent
     if target.is_dir():
         raise DataFileError(f"{target} is een map, geen bestandsnaam; er is niets opgeslagen.")
+    _guard(target, kind)
     try:
         fd, probe = tempfile.mkstemp(dir=folder, prefix=".vertrouwd-", suffix=".tmp")
     except OSError as exc:
@@ -300,6 +302,14 @@ def check_writable(path: Path | str) -> None:
     os.close(fd)
     with contextlib.suppress(OSError):
         os.unlink(probe)
+
+
+def _guard(target: Path, kind: str) -> None:
+    """The output guard of :mod:`app.output_guard`, as a DataFileError."""
+    try:
+        check_output(target, kind)
+    except OutputRefused as refused:
+        raise DataFileError(refused.message) from None
 
 
 def write_atomic(path: Path | str, content: str | bytes) -> None:
@@ -316,6 +326,7 @@ def write_atomic(path: Path | str, content: str | bytes) -> None:
     data = content.encode("utf-8") if isinstance(content, str) else content
     if target.is_dir():
         raise DataFileError(f"{target} is een map, geen bestandsnaam; er is niets opgeslagen.")
+    _guard(target, kind_of(data))
     try:
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:

@@ -4,7 +4,9 @@ The command line (`vertrouwd report`, :mod:`app.commands.report`) and the annual
 (`ui/wizards/annual_report.py`) both save through here, so they behave the same:
 
 * :func:`check_targets` refuses, before anything is made, two outputs with the same name, an
-  output that would overwrite an input, and a folder that is missing or read-only;
+  output that would overwrite an input, a folder that is missing or read-only, and every
+  target the output guard (:mod:`app.output_guard`) refuses: the store, its config, a backup,
+  the data folder, a link or a device;
 * :func:`write_all` writes each file atomically (:func:`app.reports.data_file.write_atomic`)
   and, when a later file fails, puts the earlier ones of the same run back as they were;
 * :func:`save_annual` writes the PDF and, optionally, the data file (JSON) with the CSV of the
@@ -59,9 +61,10 @@ def check_targets(out: Path, data: Path | None, inputs: Sequence[Path] = ()) -> 
     inputs_resolved = {p.resolve() for p in inputs}
     if any(p.resolve() in inputs_resolved for p in paths):
         raise ReportError(_("An output file would overwrite one of the data files to merge."))
-    for path in paths:
+    kinds = ["pdf", "json", "csv"]
+    for path, kind in zip(paths, kinds, strict=False):
         try:
-            check_writable(path)
+            check_writable(path, kind)
         except DataFileError as error:
             raise ReportError(error.message_nl) from None
     return paths

@@ -23,6 +23,7 @@ from app import journal
 from app.clock import Clock, SystemClock
 from app.config import StoreConfig, load_config, save_config
 from app.files import fsync_dir
+from app.output_guard import remember_data_dir
 from app.paths import make_private_dir, store_path
 from app.security.keys import KeyProblem, KeyProvider, KeyringProvider, key_check
 from app.services.rekey import settle_pending_rekey
@@ -60,6 +61,7 @@ def create_store(
     pin: str | None = None,
 ) -> Session:
     clock = clock or SystemClock()
+    remember_data_dir(data_dir)
     make_private_dir(data_dir)
     final = store_path(data_dir)
     if final.exists():
@@ -125,6 +127,7 @@ def unlock(
 ) -> Session:
     """Open the store of `data_dir`. Raises UnlockNeeds with a reason when the VP must act."""
     clock = clock or SystemClock()
+    remember_data_dir(data_dir)
     path = store_path(data_dir)
     if not path.exists():
         raise UnlockNeeds("missing", can_type_key=False)

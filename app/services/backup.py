@@ -42,6 +42,7 @@ from app.config import ConfigError, StoreConfig, load_config, save_config
 from app.files import fsync_dir, write_atomic
 from app.i18n import _
 from app.messages import reason_message
+from app.output_guard import OutputRefused, check_internal
 from app.paths import make_private_dir, store_path
 from app.security.keys import key_check
 from app.security.vault import Session
@@ -165,6 +166,14 @@ def backup_message(reason: str) -> str:
             "nothing has been changed."
         ),
         "file_missing": _("The file was not found. Check the name and the folder."),
+        "folder_is_data_folder": _(
+            "The backup folder is the folder of the data file itself. Choose another folder, "
+            "preferably on a USB stick or another disk; no backup was made."
+        ),
+        "target_not_regular": _(
+            "In the data folder there is a link, folder or device where the data file should "
+            "be. Vertrouwd does not write there; nothing has been changed."
+        ),
         "file_not_encrypted": _(
             "This file is not an encrypted Vertrouwd data file or backup. Nothing has been "
             "changed."
@@ -310,7 +319,7 @@ def _names(folder: Path, moment: datetime) -> _Names:
         final = folder / f"{base}.db"
         partial = folder / f".{base}.db.partial"
         manifest = folder / f"{base}.json"
-        if not any(p.exists() for p in (final, partial, manifest)):
+        if not any(os.path.lexists(p) for p in (final, partial, manifest)):
             return _Names(final, partial, manifest)
         seq += 1
 
@@ -324,6 +333,17 @@ def _check_folder(folder: Path, needed: int) -> None:
         return
     if free < needed + needed // 10 + (1 << 16):
         raise BackupError("backup_disk_full", f"{free}<{needed}")
+
+
+def _check_not_data_folder(folder: Path, data_dir: Path) -> None:
+    """A backup beside (or inside) the store is no backup, and the data folder holds only the
+    program's own files (the output guard): refuse it."""
+    try:
+        here, data = folder.resolve(), Path(data_dir).resolve()
+    except OSError:
+        return
+    if here == data or data in here.parents:
+        raise BackupError("folder_is_data_folder", str(folder))
 
 
 def _copy_into(store: Store, key: str, target_path: Path) -> tuple[dict[str, int], int]:
@@ -394,6 +414,7 @@ def make_backup(
     except OSError as exc:
         raise BackupError("source_unreadable", str(exc)) from None
     _check_folder(folder, needed)
+    _check_not_data_folder(folder, session.data_dir)
     _remove_stale(folder)
     moment = clock.now()
     names = _names(folder, moment)
@@ -698,6 +719,10 @@ def restore_backup(data_dir: Path, backup: Path, key: str, *, clock: Clock) -> R
     target = store_path(data_dir)
     if not backup.is_file():
         raise BackupError("file_missing", str(backup))
+    try:
+        check_internal(target)
+    except OutputRefused:
+        raise BackupError("target_not_regular", str(target)) from None
     if target.exists() and os.path.samefile(backup, target):
         raise BackupError("same_file")
     found = verify_file(backup, key)
