@@ -314,14 +314,22 @@ def test_an_existing_file_is_only_replaced_when_the_vp_says_so(
     wizard = open_wizard(qtbot, window)
     to_page(qtbot, wizard, wizard.save_page)
     target = tmp_path / "verslag.pdf"
-    target.write_bytes(b"old")
+    target.write_bytes(b"%PDF-1.4 old")
     wizard.save_page.path_edit.setText(str(target))
     no_real_dialogs["ask"].result = False
     click(qtbot, wizard.save_page.save_button)
-    assert target.read_bytes() == b"old" and len(no_real_dialogs["ask"].calls) == 1
+    assert target.read_bytes() == b"%PDF-1.4 old" and len(no_real_dialogs["ask"].calls) == 1
     no_real_dialogs["ask"].result = True
     click(qtbot, wizard.save_page.save_button)
     assert target.read_bytes() == wizard.pdf
+    # A file that is not a PDF (a renamed backup, say) is never replaced, even on "Replace"
+    # (issue 12: the output guard).
+    other = tmp_path / "oud.pdf"
+    other.write_bytes(b"\x8a\x13 not a pdf")
+    wizard.save_page.path_edit.setText(str(other))
+    click(qtbot, wizard.save_page.save_button)
+    assert other.read_bytes() == b"\x8a\x13 not a pdf"
+    assert "geen bestand van deze soort" in wizard.save_page.error.text()
 
 
 def test_a_future_year_is_refused_on_the_first_page(qtbot: Any, window: MainWindow) -> None:
