@@ -162,7 +162,7 @@ _WHOM_HOW: Final[Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
         ("Telefonisch gemeld en schriftelijk bevestigd",),
     ),
     "REPORT_BOARD": (
-        ("Directeur en bestuurder",),
+        ("A. Verbeek (voorzitter college van bestuur)", "M. Claassen (lid college van bestuur)"),
         ("Telefonisch, daarna schriftelijk",),
     ),
     "REPORT_DIRECTOR": (

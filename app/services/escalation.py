@@ -48,6 +48,7 @@ from app.i18n import _
 from app.rules.calendar import NoSchoolHolidaysError, next_working_day
 from app.rules.escalation import QUESTIONS, RULES_VERSION, Duty, EscalationRuleError, evaluate
 from app.rules.meldcode import MELDCODE_VERSION
+from app.services.board_report import BOARD_CODE, check_board_whom
 from app.services.requests import study_days
 from app.services.rows import insert_note
 from app.services.validation import check_event_date, check_short, check_text, not_found
@@ -661,8 +662,10 @@ def complete_obligation(
 ) -> Obligation:
     """Mark an obligation done, once; one transaction.
 
-    Refused: no date, a date in the future, an obligation already done, a closed case, and —
-    for duties that inform someone (`INFORMING_DUTIES`) — an empty whom or how."""
+    Refused: no date, a date in the future or before the check the duty arose from, an
+    obligation already done, a closed case, for duties that inform someone
+    (`INFORMING_DUTIES`) an empty whom or how, and for `REPORT_BOARD` a "whom" that is not a
+    member of the school board (`app.services.board_report`)."""
     if done_on is None:
         raise ValidationError(_("Fill in the date on which you did this."), "done_on")
     day = check_event_date(done_on, today, "done_on")
@@ -673,8 +676,8 @@ def complete_obligation(
         raise TypeError("pupil_told_first must be a bool")
     with store.transaction() as conn:
         row = conn.execute(
-            "SELECT o.case_id, o.duty_code, o.done_on, c.closed_on FROM obligation o "
-            "JOIN case_file c ON c.id = o.case_id WHERE o.id = ?",
+            "SELECT o.case_id, o.duty_code, o.done_on, c.closed_on, o.created_at "
+            "FROM obligation o JOIN case_file c ON c.id = o.case_id WHERE o.id = ?",
             (obligation_id,),
         ).fetchone()
         if row is None:
@@ -688,6 +691,17 @@ def complete_obligation(
                     date=show_date(already)
                 )
             )
+        arisen = moment_from_db(row[4])
+        if arisen is not None and day < arisen.date():
+            raise ValidationError(
+                _(
+                    "This duty arose from the check of {date}; it cannot have been done "
+                    "before that. Fill in the date on which you did it."
+                ).format(date=show_date(arisen.date())),
+                "done_on",
+            )
+        if code == BOARD_CODE:
+            check_board_whom(informed_whom)
         if code in INFORMING_DUTIES:
             if not informed_whom.strip():
                 raise ValidationError(_("Fill in whom you informed."), "informed_whom")

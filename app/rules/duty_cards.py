@@ -1,0 +1,336 @@
+"""Duty cards: what a confidant does for each duty, whom to call, and how (data, not code).
+
+This module owns the reader of ``resources/rules/duty-cards-2026.2.json``: for every duty code
+(those of the rule tables 2026.1 and 2026.2, and the meldcode follow-ups
+``VEILIG_THUIS_MELDING`` and ``MELDCODE_TERM``) a card with
+
+* ``do`` — what to do, in short imperative Dutch lines;
+* ``contacts`` — whom to call, each with its phone number and when it can be reached;
+* ``script`` — what to say (shown under "Hoe doe je dat?");
+* ``at_hand`` — what to have at hand; ``they_ask`` — what the other side will ask (Veilig
+  Thuis); ``never`` — what not to do (e.g. investigate or confront the accused);
+* ``topics`` — for ``CONSULT_EXPERT`` only: one line per topic, chosen from the answers.
+
+And per escalation question a short ``help`` line with ``examples`` (what counts as a
+zedendelict since the Wet seksuele misdrijven, what counts as kindermishandeling).
+
+Names that differ per school (the board, the complaints scheme) are placeholders in the data —
+``{board}``, ``{complaints_scheme}``, ``{complaints_committee}``, ``{objection_rules}`` — filled
+in from the settings by ``card_names`` (with neutral defaults). The file is checked completely
+when it is loaded (``DutyCardError``). Pure: no database, no Qt, no clock.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Final, cast
+
+from app.resources import resource_path
+
+__all__ = [
+    "CARDS_FILE",
+    "PLACEHOLDERS",
+    "Contact",
+    "DutyCard",
+    "DutyCardError",
+    "QuestionHelp",
+    "card_for",
+    "card_names",
+    "consult_topics",
+    "load_cards",
+    "question_help",
+]
+
+CARDS_FILE: Final = "duty-cards-2026.2.json"
+CARDS_FORMAT: Final = 1
+
+#: The placeholders the card texts may use, with the text shown when the setting is empty.
+PLACEHOLDERS: Final[Mapping[str, str]] = {
+    "board": "het schoolbestuur",
+    "complaints_scheme": "de klachtenregeling van het schoolbestuur",
+    "complaints_committee": "de klachtencommissie",
+    "objection_rules": "de regeling bezwaar en beroep voor leerlingenzaken",
+}
+#: Settings attributes that may hold each placeholder's text (the first non-empty one wins).
+_SETTING_NAMES: Final[Mapping[str, tuple[str, ...]]] = {
+    "board": ("board_name", "school_board", "board"),
+    "complaints_scheme": ("complaints_scheme", "complaint_scheme"),
+    "complaints_committee": ("complaints_committee", "complaint_committee"),
+    "objection_rules": ("objection_rules", "appeal_rules", "objection_scheme"),
+}
+_PLACEHOLDER: Final = re.compile(r"\{([a-z_]+)\}")
+_CODE: Final = re.compile(r"[A-Z][A-Z0-9_]*\Z")
+_ID: Final = re.compile(r"[a-z][a-z0-9_]*\Z")
+#: The topics of CONSULT_EXPERT, each with the answers that make it apply (DOMAIN.md).
+_TOPIC_RULES: Final[Mapping[str, tuple[tuple[str, frozenset[str]], ...]]] = {
+    "self_endangerment": (("self_endangerment", frozenset({"yes", "doubt"})),),
+    "sexual_offence": (("sexual_offence", frozenset({"doubt"})),),
+    "staff": (
+        ("staff_relationship", frozenset({"doubt"})),
+        ("by_staff", frozenset({"yes", "doubt"})),
+    ),
+    "criminal_offence": (("criminal_offence", frozenset({"doubt"})),),
+}
+
+
+class DutyCardError(ValueError):
+    """The duty-card file is missing, not valid JSON, or malformed."""
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Someone to call: a name, a phone number (may be empty: an internal contact) and when."""
+
+    id: str
+    name: str
+    phone: str
+    when: str
+
+
+@dataclass(frozen=True)
+class DutyCard:
+    """The card of one duty, with the school's names filled in."""
+
+    code: str
+    do: tuple[str, ...]
+    contacts: tuple[Contact, ...]
+    script: tuple[str, ...]
+    at_hand: tuple[str, ...]
+    they_ask: tuple[str, ...] = ()
+    never: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()  # CONSULT_EXPERT: the topic lines that apply
+
+
+@dataclass(frozen=True)
+class QuestionHelp:
+    """A short explanation and examples for one escalation question."""
+
+    id: str
+    help: str
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _RawCard:
+    code: str
+    do: tuple[str, ...]
+    call: tuple[str, ...]
+    script: tuple[str, ...]
+    at_hand: tuple[str, ...]
+    they_ask: tuple[str, ...]
+    never: tuple[str, ...]
+    topics: Mapping[str, str]
+
+
+@dataclass(frozen=True, eq=False)
+class CardTable:
+    """A parsed, checked duty-card file. Use ``load_cards``."""
+
+    version: str
+    contacts: Mapping[str, Contact]
+    cards: Mapping[str, _RawCard]
+    questions: Mapping[str, QuestionHelp]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(self.cards)
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def _fail(where: str, message: str) -> DutyCardError:
+    return DutyCardError(f"{where}: {message}")
+
+
+def _obj(raw: object, where: str, required: set[str], optional: set[str] | None = None) -> dict[
+    str, object
+]:
+    if not isinstance(raw, dict) or not all(isinstance(k, str) for k in raw):
+        raise _fail(where, "expected an object")
+    obj = cast(dict[str, object], raw)
+    if missing := required - set(obj):
+        raise _fail(where, f"missing {', '.join(sorted(missing))}")
+    if unknown := set(obj) - required - (optional or set()):
+        raise _fail(where, f"unknown key(s) {', '.join(sorted(unknown))}")
+    return obj
+
+
+def _text(raw: object, where: str, *, empty: bool = False) -> str:
+    if not isinstance(raw, str) or (not empty and not raw.strip()):
+        raise _fail(where, "expected a non-empty text")
+    for name in _PLACEHOLDER.findall(raw):
+        if name not in PLACEHOLDERS:
+            raise _fail(where, f"unknown placeholder {{{name}}}")
+    return raw
+
+
+def _texts(raw: object, where: str, *, empty: bool = False) -> tuple[str, ...]:
+    if not isinstance(raw, list) or (not empty and not raw):
+        raise _fail(where, "expected a non-empty list of texts")
+    return tuple(_text(item, f"{where}[{i}]") for i, item in enumerate(cast(list[object], raw)))
+
+
+@lru_cache(maxsize=4)
+def load_cards(path: Path | None = None) -> CardTable:
+    """Load and check a duty-card file (default: the bundled one). Cached per path."""
+    source = path if path is not None else resource_path("rules", CARDS_FILE)
+    try:
+        raw: object = json.loads(source.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DutyCardError(f"cannot read duty cards {source}: {exc}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DutyCardError(f"duty cards {source} are not valid JSON: {exc}") from exc
+    return _parse(raw, source.name)
+
+
+def _parse(raw: object, where: str) -> CardTable:
+    top = _obj(raw, where, {"format", "cards_version", "contacts", "duties", "questions"},
+               {"about"})
+    if top["format"] != CARDS_FORMAT:
+        raise _fail(where, f"format {top['format']!r} is not supported")
+    version = _text(top["cards_version"], f"{where}.cards_version")
+
+    contacts: dict[str, Contact] = {}
+    contacts_raw = top["contacts"]
+    if not isinstance(contacts_raw, dict):
+        raise _fail(f"{where}.contacts", "expected an object")
+    for cid, c_raw in cast(dict[str, object], contacts_raw).items():
+        cw = f"{where}.contacts.{cid}"
+        if not _ID.match(cid):
+            raise _fail(cw, "malformed contact id")
+        c = _obj(c_raw, cw, {"name", "phone", "when"})
+        contacts[cid] = Contact(
+            cid,
+            _text(c["name"], f"{cw}.name"),
+            _text(c["phone"], f"{cw}.phone", empty=True),
+            _text(c["when"], f"{cw}.when"),
+        )
+
+    cards: dict[str, _RawCard] = {}
+    duties_raw = top["duties"]
+    if not isinstance(duties_raw, dict) or not duties_raw:
+        raise _fail(f"{where}.duties", "expected a non-empty object")
+    for code, d_raw in cast(dict[str, object], duties_raw).items():
+        dw = f"{where}.duties.{code}"
+        if not _CODE.match(code):
+            raise _fail(dw, "malformed duty code")
+        d = _obj(d_raw, dw, {"do", "call", "script", "at_hand"}, {"they_ask", "never", "topics"})
+        call = _texts(d["call"], f"{dw}.call", empty=True)
+        for cid in call:
+            if cid not in contacts:
+                raise _fail(dw, f"unknown contact {cid!r}")
+        topics: dict[str, str] = {}
+        if "topics" in d:
+            for topic, line in _obj(d["topics"], f"{dw}.topics", set(), set(_TOPIC_RULES)).items():
+                topics[topic] = _text(line, f"{dw}.topics.{topic}")
+        cards[code] = _RawCard(
+            code=code,
+            do=_texts(d["do"], f"{dw}.do"),
+            call=call,
+            script=_texts(d["script"], f"{dw}.script"),
+            at_hand=_texts(d["at_hand"], f"{dw}.at_hand"),
+            they_ask=_texts(d["they_ask"], f"{dw}.they_ask") if "they_ask" in d else (),
+            never=_texts(d["never"], f"{dw}.never") if "never" in d else (),
+            topics=topics,
+        )
+
+    questions: dict[str, QuestionHelp] = {}
+    questions_raw = top["questions"]
+    if not isinstance(questions_raw, dict):
+        raise _fail(f"{where}.questions", "expected an object")
+    for qid, q_raw in cast(dict[str, object], questions_raw).items():
+        qw = f"{where}.questions.{qid}"
+        if not _ID.match(qid):
+            raise _fail(qw, "malformed question id")
+        q = _obj(q_raw, qw, {"help", "examples"})
+        questions[qid] = QuestionHelp(
+            qid, _text(q["help"], f"{qw}.help"), _texts(q["examples"], f"{qw}.examples", empty=True)
+        )
+    return CardTable(version, contacts, cards, questions)
+
+
+# --- using the cards ------------------------------------------------------------------------
+
+
+def card_names(settings: object | None = None) -> dict[str, str]:
+    """The placeholder texts for a school: from the settings where filled in, else defaults.
+
+    ``settings`` is any object with (some of) the attributes ``board_name``,
+    ``complaints_scheme``, ``complaints_committee``, ``objection_rules``."""
+    names = dict(PLACEHOLDERS)
+    for key, attributes in _SETTING_NAMES.items():
+        for attribute in attributes:
+            value = getattr(settings, attribute, None) if settings is not None else None
+            if isinstance(value, str) and value.strip():
+                names[key] = value.strip()
+                break
+    return names
+
+
+def _fill(text: str, names: Mapping[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: names.get(m.group(1), PLACEHOLDERS[m.group(1)]), text)
+
+
+def consult_topics(answers: Mapping[str, str] | None) -> tuple[str, ...]:
+    """The CONSULT_EXPERT topics the answers call for, in card order; all topics when the
+    answers are unknown (None) or match none (a card never comes out empty)."""
+    topics = tuple(_TOPIC_RULES)
+    if answers is None:
+        return topics
+    chosen = tuple(
+        topic
+        for topic, rules in _TOPIC_RULES.items()
+        if any(answers.get(qid) in accepted for qid, accepted in rules)
+    )
+    return chosen or topics
+
+
+def card_for(
+    code: str,
+    names: Mapping[str, str] | None = None,
+    answers: Mapping[str, str] | None = None,
+    *,
+    table: CardTable | None = None,
+) -> DutyCard | None:
+    """The card of ``code`` with the school's names filled in; None for a code without a card
+    (a duty of a future rule table: the screens then show the rule's own instruction)."""
+    cards = table if table is not None else load_cards()
+    raw = cards.cards.get(code)
+    if raw is None:
+        return None
+    filled = {**PLACEHOLDERS, **(names or {})}
+
+    def fill(items: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(_fill(item, filled) for item in items)
+
+    contacts = tuple(
+        Contact(c.id, _fill(c.name, filled), c.phone, _fill(c.when, filled))
+        for c in (cards.contacts[cid] for cid in raw.call)
+    )
+    topics = (
+        tuple(_fill(raw.topics[t], filled) for t in consult_topics(answers) if t in raw.topics)
+        if raw.topics
+        else ()
+    )
+    return DutyCard(
+        code=code,
+        do=fill(raw.do),
+        contacts=contacts,
+        script=fill(raw.script),
+        at_hand=fill(raw.at_hand),
+        they_ask=fill(raw.they_ask),
+        never=fill(raw.never),
+        topics=topics,
+    )
+
+
+def question_help(question_id: str, *, table: CardTable | None = None) -> QuestionHelp | None:
+    """The help line and examples of an escalation question; None when there are none."""
+    cards = table if table is not None else load_cards()
+    return cards.questions.get(question_id)
