@@ -17,6 +17,8 @@ from app.store.db import Store
 EVENTS = (
     "created", "opened", "unlocked", "locked", "migrated", "exported", "backed_up", "restored",
     "rekeyed", "report_made", "destroyed", "erased", "handover",
+    # issue 13 (privacy): holds, privacy requests, erasures applied again after a restore
+    "hold_placed", "hold_lifted", "privacy_request", "erasure_reapplied",
 )
 GENESIS = "0" * 64
 

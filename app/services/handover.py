@@ -130,6 +130,7 @@ _PLAN: tuple[tuple[str, str, str], ...] = (
     ("meldcode_step", f"route_id IN {_IN_LIST}", "routes"),
     ("afweging", f"route_id IN {_IN_LIST}", "routes"),
     ("obligation", f"case_id IN {_IN_LIST}", "cases"),
+    ("case_hold", f"case_id IN {_IN_LIST}", "cases"),
     ("activity", f"id IN {_IN_LIST}", "activities"),
 )
 

@@ -8,7 +8,11 @@ for destruction when both hold:
   shows Y's figures beside its own), made on or after the day the case was closed — so an
   interim report made while Y was still running does not count cases closed after it;
 * today is on or after the end of Y plus `settings.retention_years` (default 1): `due_on` is
-  31 July of Y's last calendar year plus that many years.
+  31 July of Y's last calendar year plus that many years. A case with a meldcode route uses
+  the school's separate, longer `settings.retention_years_meldcode`. There is no fixed legal
+  term: both are the school's choice (DOMAIN.md, "Retention");
+* it is not *on hold* (`app.services.holds`): a held file is listed apart
+  (`RetentionOverview.held`) and never destroyed.
 
 A case past that date whose year was never counted is *not* due: it is listed apart as
 "waiting for the annual report" (`RetentionOverview.waiting`), so that the VP makes the report
@@ -104,12 +108,15 @@ class RetentionItem:
     school_year: str  # the school year the case was closed in
     due_on: date
     reported: bool  # counted in an annual report
+    meldcode: bool = False  # has a meldcode route: the longer retention setting applies
+    hold: str = ""  # the active hold's reason code ("" when the file is not on hold)
 
 
 @dataclass(frozen=True)
 class RetentionOverview:
     due: tuple[RetentionItem, ...]  # may be destroyed now
     waiting: tuple[RetentionItem, ...]  # past their date, but the annual report was not made
+    held: tuple[RetentionItem, ...] = ()  # past their date, but on hold: never destroyed
 
 
 @dataclass(frozen=True)
@@ -183,6 +190,7 @@ def retention_overview(
     `reported_only` reads just the cases a report counted (the due list; fast for the
     dashboard, which has no use for the waiting list)."""
     years = max(0, int(settings.retention_years))
+    meldcode_years = max(years, int(settings.retention_years_meldcode))
     # The latest closing day whose due date (31 July + years) is not after today.
     last_end = date(today.year, 7, 31)
     while last_end.replace(year=last_end.year + years) > today:
@@ -197,13 +205,17 @@ def retention_overview(
         where += " AND (" + " OR ".join("c.closed_on BETWEEN ? AND ?" for _r in ranges) + ")"
         params.extend(day for pair in ranges for day in pair)
     rows = store.query(
-        "SELECT c.id, c.pupil_id, p.name, p.class_name, c.opened_on, c.closed_on "
+        "SELECT c.id, c.pupil_id, p.name, p.class_name, c.opened_on, c.closed_on, "
+        "EXISTS (SELECT 1 FROM meldcode_route m WHERE m.case_id = c.id), "
+        "(SELECT h.reason FROM case_hold h WHERE h.case_id = c.id AND h.lifted_on IS NULL "
+        "ORDER BY h.id DESC LIMIT 1) "
         "FROM case_file c JOIN pupil p ON p.id = c.pupil_id "
         f"WHERE {where} ORDER BY c.closed_on, c.id",
         tuple(params),
     )
     due: list[RetentionItem] = []
     waiting: list[RetentionItem] = []
+    held: list[RetentionItem] = []
     for row in rows:
         closed = from_db(row[5])
         opened = from_db(row[4])
@@ -217,13 +229,15 @@ def retention_overview(
             opened_on=opened,
             closed_on=closed,
             school_year=year,
-            due_on=due_on(closed, years),
+            due_on=due_on(closed, meldcode_years if row[6] else years),
             reported=reported,
+            meldcode=bool(row[6]),
+            hold=str(row[7] or ""),
         )
         if item.due_on > today:
             continue
-        (due if reported else waiting).append(item)
-    return RetentionOverview(tuple(due), tuple(waiting))
+        (held if item.hold else due if reported else waiting).append(item)
+    return RetentionOverview(tuple(due), tuple(waiting), tuple(held))
 
 
 def due_for_destruction(store: Store, today: date, settings: Settings) -> list[RetentionItem]:
@@ -316,6 +330,10 @@ def case_note_ids(conn: Any, case_ids: Sequence[int]) -> set[int]:
         f"SELECT motivations FROM afweging WHERE route_id IN ({routes_sql})", p
     ).fetchall():
         notes |= _json_ids(motivations)
+    for row in conn.execute(
+        f"SELECT note_id, lift_note_id FROM case_hold WHERE case_id IN {_IN_LIST}", p
+    ).fetchall():
+        notes |= _ints(row)
     return notes
 
 
@@ -352,6 +370,7 @@ def erase(
     )
 
     # Children first, so that every foreign key holds after each statement.
+    conn.execute(f"DELETE FROM case_hold WHERE case_id IN {_IN_LIST}", p)
     conn.execute(f"DELETE FROM obligation WHERE case_id IN {_IN_LIST}", p)
     conn.execute(f"DELETE FROM meldcode_step WHERE route_id IN ({routes_sql})", p)
     conn.execute(f"DELETE FROM afweging WHERE route_id IN ({routes_sql})", p)
@@ -371,10 +390,9 @@ def erase(
     conn.execute(f"DELETE FROM note WHERE id IN {_IN_LIST}", (note_list,))
     deleted_cases = conn.execute(f"DELETE FROM case_file WHERE id IN {_IN_LIST}", p).rowcount
     _delete_drafts(conn, case_ids, request_rows, pupils)
+    _delete_privacy_requests(conn, pupils)
     deleted_pupils = conn.execute(
-        f"DELETE FROM pupil WHERE id IN {_IN_LIST} "
-        "AND NOT EXISTS (SELECT 1 FROM case_file c WHERE c.pupil_id = pupil.id) "
-        "AND NOT EXISTS (SELECT 1 FROM request r WHERE r.pupil_id = pupil.id)",
+        f"DELETE FROM pupil WHERE id IN {_IN_LIST} AND {_LEFT_ALONE}",
         (json.dumps(sorted(pupils)),),
     ).rowcount
     return EraseCounts(
@@ -384,6 +402,31 @@ def erase(
         entries=entries,
         notes=len(notes),
     )
+
+
+_LEFT_ALONE = (
+    "NOT EXISTS (SELECT 1 FROM case_file c WHERE c.pupil_id = pupil.id) "
+    "AND NOT EXISTS (SELECT 1 FROM request r WHERE r.pupil_id = pupil.id)"
+)
+
+
+def _delete_privacy_requests(conn: Any, pupils: set[int]) -> None:
+    """The access and rectification requests (with their notes) of the pupils that are about
+    to go: what the VP wrote about them may name the pupil."""
+    doomed = json.dumps(sorted(pupils))
+    rows = conn.execute(
+        "SELECT id, extension_note_id, decision_note_id FROM privacy_request "
+        f"WHERE pupil_id IN (SELECT id FROM pupil WHERE id IN {_IN_LIST} AND {_LEFT_ALONE})",
+        (doomed,),
+    ).fetchall()
+    if not rows:
+        return
+    conn.execute(
+        f"DELETE FROM privacy_request WHERE id IN {_IN_LIST}",
+        (json.dumps([int(r[0]) for r in rows]),),
+    )
+    notes = sorted(_ints(r[1] for r in rows) | _ints(r[2] for r in rows))
+    conn.execute(f"DELETE FROM note WHERE id IN {_IN_LIST}", (json.dumps(notes),))
 
 
 def _delete_drafts(

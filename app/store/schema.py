@@ -131,7 +131,8 @@ CREATE TABLE draft (
 ) WITHOUT ROWID;
 """
 
+from app.store.schema_privacy import V_PRIVACY  # noqa: E402
 from app.store.schema_v3 import V3_ESCALATION  # noqa: E402
 
-MIGRATIONS: tuple[str, ...] = (V1_FOUNDATION, V2_CASEWORK, V3_ESCALATION)
+MIGRATIONS: tuple[str, ...] = (V1_FOUNDATION, V2_CASEWORK, V3_ESCALATION, V_PRIVACY)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -18,6 +18,9 @@ class Settings:
     region: str = "zuid"
     vp_name: str = ""
     retention_years: int = 1
+    board_name: str = ""  # the school board (bevoegd gezag): the controller under the AVG
+    retention_years_meldcode: int = 5  # files with a meldcode route (the school's choice)
+    safety_copy_days: int = 30  # migration and restore safety copies are removed after this
     backup_dir: str = ""
     backup_generations: int = 10
     backup_warn_days: int = 7
@@ -44,6 +47,10 @@ def load_settings(store: Store) -> Settings:
         settings.region = "zuid"
     settings.report_threshold = max(5, int(settings.report_threshold))
     settings.lock_minutes = max(1, int(settings.lock_minutes))
+    settings.retention_years_meldcode = max(
+        int(settings.retention_years), int(settings.retention_years_meldcode)
+    )
+    settings.safety_copy_days = max(1, min(30, int(settings.safety_copy_days)))
     return settings
 
 

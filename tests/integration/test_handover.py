@@ -39,6 +39,7 @@ SETTINGS = Settings(
     region="zuid",
     study_days=["2025-10-06"],
     retention_years=1,
+    retention_years_meldcode=1,
 )
 
 

@@ -32,7 +32,8 @@ pytest.importorskip("cryptography")
 KEY = "TESTK-EYTES-TKEYT-ESTKE-YTEST-KEYTE"
 TODAY = date(2025, 9, 1)  # school year 2025-2026 has just begun
 NOW = datetime(2025, 9, 1, 12, 0)
-SETTINGS = Settings(school="Retentiecollege", retention_years=1)
+# The marked cases have a meldcode route: the separate meldcode setting is set to 1 as well.
+SETTINGS = Settings(school="Retentiecollege", retention_years=1, retention_years_meldcode=1)
 CASE_TABLES = ("entry", "case_category", "escalation", "meldcode_route", "obligation", "note")
 
 
@@ -73,7 +74,7 @@ def test_a_closed_case_waits_for_its_annual_report(filled: tuple[Store, Path]) -
     assert old.case_id in {
         i.case_id for i in retention.due_for_destruction(store, date(2025, 7, 31), SETTINGS)
     }
-    two_years = Settings(retention_years=2)
+    two_years = Settings(retention_years=2, retention_years_meldcode=2)
     assert old.case_id not in {
         i.case_id for i in retention.due_for_destruction(store, TODAY, two_years)
     }
@@ -136,7 +137,7 @@ def test_destroying_removes_everything_and_overwrites_the_pages(
             store.scalar("SELECT count(*) FROM note WHERE case_id = ?", (kept.case_id,))
         )
 
-        assert retention.destroy_cases(store, due, now=NOW) == len(due)
+        assert retention.destroy_cases(store, due, now=NOW, settings=SETTINGS) == len(due)
 
         # Gone from the tables.
         for case_id in [*due[:20], gone.case_id]:
@@ -199,7 +200,7 @@ def test_destroy_refuses_open_undue_and_unknown_cases(filled: tuple[Store, Path]
     before = store.table_counts()
     for wrong in ([*due[:3], open_case], [recent]):
         with pytest.raises(ValidationError) as refused:
-            retention.destroy_cases(store, wrong, now=NOW)
+            retention.destroy_cases(store, wrong, now=NOW, settings=SETTINGS)
         assert str(wrong[-1]) in refused.value.message
     with pytest.raises(NotFoundError):
         retention.destroy_cases(store, [999_999], now=NOW)
@@ -215,7 +216,7 @@ def test_the_journal_shows_tampering_with_the_destroyed_entry(
     store, _path = filled
     report_made(store, "2023-2024", datetime(2024, 9, 20, 10, 0))
     due = [i.case_id for i in retention.due_for_destruction(store, TODAY, SETTINGS)]
-    retention.destroy_cases(store, due, now=NOW)
+    retention.destroy_cases(store, due, now=NOW, settings=SETTINGS)
     journal.append(store, "2025-09-01T12:05:00", "locked")
     assert journal.verify(store) == []
     target = int(store.scalar("SELECT id FROM journal WHERE event = 'destroyed'"))

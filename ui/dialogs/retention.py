@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.domain.dates import show_date
 from app.domain.errors import ValidationError
 from app.i18n import _
+from app.services.holds import hold_label
 from app.services.retention import (
     RetentionError,
     RetentionItem,
@@ -84,9 +85,10 @@ class RetentionDialog(QDialog):
         layout.addWidget(label(_("Case files past their retention period"), "title"))
         if overview.due:
             layout.addWidget(label(_(
-                "These closed case files were counted in an annual report and their retention "
-                "period has passed. The law says they must now be destroyed. Untick a case "
-                "file only if you have a good reason to keep it a little longer.")))
+                "These closed case files were counted in an annual report and the retention "
+                "period your school has set has passed, so they are due for destruction. "
+                "Untick a case file only if you have a good reason to keep it a little "
+                "longer; if a procedure is still running, put the file on hold instead.")))
         else:
             layout.addWidget(label(_("No case file is due for destruction today.")))
         self.tree = _tree(overview.due, checkable=True)
@@ -104,6 +106,21 @@ class RetentionDialog(QDialog):
         waiting_layout.addWidget(self.waiting_tree)
         waiting.setVisible(bool(overview.waiting))
         layout.addWidget(waiting, 1)
+
+        self.held_box = QGroupBox(_("On hold: not destroyed"))
+        held_layout = QVBoxLayout(self.held_box)
+        held_layout.addWidget(label(_(
+            "These case files are past their date, but they are on hold because a procedure is "
+            "still running. They are kept until you lift the hold in the case file."),
+            "subtitle"))
+        self.held_tree = _tree(overview.held, checkable=False)
+        for index, item in enumerate(overview.held):
+            row = self.held_tree.topLevelItem(index)
+            if row is not None:
+                row.setText(0, f"{item.pupil_label} — {hold_label(item.hold)}")
+        held_layout.addWidget(self.held_tree)
+        self.held_box.setVisible(bool(overview.held))
+        layout.addWidget(self.held_box, 1)
 
         self.confirm_box = QGroupBox(_("Confirm"))
         confirm = QVBoxLayout(self.confirm_box)

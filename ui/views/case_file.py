@@ -153,6 +153,9 @@ class CaseFileView(QWidget):
         outer.addWidget(self.info_label)
         self.closed_note = label("", "subtitle")
         outer.addWidget(self.closed_note)
+        self.hold_label = label("", "warning")  # filled by ui.dialogs.hold.show_hold
+        self.hold_label.hide()
+        outer.addWidget(self.hold_label)
         self.gone = label(_("This case file no longer exists."), "warning")
         self.gone.hide()
         outer.addWidget(self.gone)
@@ -172,6 +175,8 @@ class CaseFileView(QWidget):
         self.export_action.triggered.connect(lambda: self.pupil_privacy("export"))
         self.erase_action = privacy_menu.addAction(_("Erase pupil…"))
         self.erase_action.triggered.connect(lambda: self.pupil_privacy("erase"))
+        self.hold_action = privacy_menu.addAction(_("Put on hold…"))
+        self.hold_action.triggered.connect(self.hold)
         self.privacy_button.setMenu(privacy_menu)
         self.add_row.addWidget(self.privacy_button)
         outer.addLayout(self.add_row)
@@ -291,6 +296,9 @@ class CaseFileView(QWidget):
         self._show_timeline(case, entries, decisions or [])
         self._show_consents(store, service)
         self._show_obligations(service, obligations or [])
+        from ui.dialogs.hold import show_hold
+
+        show_hold(self)
         self._selection_changed()
 
     def _update_tab_text(self) -> None:
@@ -617,6 +625,12 @@ class CaseFileView(QWidget):
         from ui.dialogs.access_export import run_for_pupil
 
         run_for_pupil(self.window_, self.case.pupil_id, kind, self)
+
+    def hold(self) -> None:
+        """Put this file on hold, or lift its hold (ui.dialogs.hold)."""
+        from ui.dialogs.hold import run_hold
+
+        run_hold(self)
 
     def run_escalation_check(self) -> None:
         self.window_.run_escalation_check(self.case_id)

@@ -1,0 +1,160 @@
+"""Issue 13 screens, reached from the main window by clicks: a file put on hold and lifted
+again from the case file's Privacy button; the erasure refused while the file is needed; the
+access export's question before an export for parents (pytest-qt, offscreen, real store).
+
+Set PV_SHOTS to a folder to save a picture of every dialog there."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+from app.security.keys import MemoryProvider, generate_recovery_key
+from app.security.vault import Session, create_store, unlock
+from app.services import demo
+from app.services.holds import active_hold, holds_for_case
+from app.store.settings import Settings
+from ui.main_window import MainWindow
+from ui.views.case_file import CaseFileView
+from ui.views.cases import CasesView
+
+NOW = datetime(2026, 3, 4, 10, 0)
+
+
+def shot(widget: QWidget, name: str) -> None:
+    folder = os.environ.get("PV_SHOTS")
+    if folder:
+        widget.show()
+        widget.grab().save(str(Path(folder) / f"{name}.png"))
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    data_dir = tmp_path_factory.mktemp("template") / "data"
+    key = generate_recovery_key()
+    session = create_store(data_dir, Settings(school="Testschool", vp_name="J. de Vries",
+                                              board_name="Stichting Onderwijs Zuid"),
+                           key, key_mode="ask", provider=MemoryProvider())
+    demo.generate(session.store, years=2, seed=1, today=NOW.date())
+    session.lock()
+    return data_dir, key
+
+
+@pytest.fixture
+def session(template: tuple[Path, str], tmp_path: Path) -> Iterator[Session]:
+    source, key = template
+    data_dir = tmp_path / "data"
+    shutil.copytree(source, data_dir)
+    opened = unlock(data_dir, MemoryProvider(), typed_key=key)
+    yield opened
+    if opened.store.conn is not None:
+        opened.lock()
+
+
+@pytest.fixture(autouse=True)
+def said(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    texts: list[str] = []
+    for kind in ("warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, kind,
+                            staticmethod(lambda _p, _t, text, *a, **k: texts.append(text)))
+    return texts
+
+
+@pytest.fixture
+def window(qtbot: Any, session: Session) -> Iterator[MainWindow]:
+    win = MainWindow(session, MemoryProvider(), now=lambda: NOW)
+    qtbot.addWidget(win)
+    win.resize(1200, 760)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+
+
+def open_case_by_clicks(qtbot: Any, window: MainWindow, name: str) -> CaseFileView:
+    """Case files tab -> type the name -> Enter -> click the first row -> Enter."""
+    bar = window.tabs.tabBar()
+    index = next(i for i in range(window.tabs.count())
+                 if isinstance(window.tabs.widget(i), CasesView))
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    cases = window.tabs.widget(index)
+    assert isinstance(cases, CasesView)
+    qtbot.keyClicks(cases.search_box, name)
+    QTest.keyClick(cases.search_box, Qt.Key.Key_Return)
+    assert cases.table.rowCount() >= 1
+    rect = cases.table.visualItemRect(cases.table.item(0, 0))
+    QTest.mouseClick(cases.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QTest.keyClick(cases.table, Qt.Key.Key_Return)
+    view = window.tabs.currentWidget()
+    assert isinstance(view, CaseFileView)
+    return view
+
+
+def when_modal(qtbot: Any, handle: Callable[[QDialog], None]) -> None:
+    """Run `handle` on the next modal dialog once it is shown."""
+
+    def run() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QDialog):
+            QTimer.singleShot(20, run)
+            return
+        handle(dialog)
+
+    QTimer.singleShot(20, run)
+
+
+def open_case_row(session: Session, closed: bool) -> tuple[int, str]:
+    row = session.store.query(
+        "SELECT c.id, p.name FROM case_file c JOIN pupil p ON p.id = c.pupil_id "
+        f"WHERE c.closed_on IS {'NOT ' if closed else ''}NULL "
+        "AND (SELECT count(*) FROM case_file x WHERE x.pupil_id = p.id) = 1 ORDER BY c.id LIMIT 1")
+    return int(row[0][0]), str(row[0][1])
+
+
+def test_hold_and_lift_from_the_case_file(qtbot: Any, window: MainWindow,
+                                          session: Session) -> None:
+    case_id, name = open_case_row(session, closed=True)
+    view = open_case_by_clicks(qtbot, window, name)
+    assert view.case_id == case_id and not view.hold_label.isVisible()
+
+    def fill(dialog: QDialog) -> None:
+        from ui.dialogs.hold import HoldDialog
+
+        assert isinstance(dialog, HoldDialog)
+        dialog.reason.setCurrentIndex(dialog.reason.findData("police"))
+        dialog.note.setPlainText("Aangifte gedaan; politie onderzoekt.")
+        dialog.review.setText("01-06-2026")
+        shot(dialog, "pv-hold")
+        dialog.save()
+
+    when_modal(qtbot, fill)
+    view.hold_action.trigger()
+    hold = active_hold(session.store, case_id)
+    assert hold is not None and hold.reason == "police"
+    assert view.hold_label.isVisible() and "politieonderzoek" in view.hold_label.text()
+    assert view.hold_action.text() == "Bewaren beëindigen…"
+    shot(view, "pv-hold-casefile")
+
+    def lift(dialog: QDialog) -> None:
+        from ui.dialogs.hold import LiftHoldDialog
+
+        assert isinstance(dialog, LiftHoldDialog)
+        dialog.save()  # no reason: refused, the dialog stays
+        assert dialog.error.isVisible() and dialog.isVisible()
+        dialog.note.setPlainText("Onderzoek afgerond.")
+        dialog.save()
+
+    when_modal(qtbot, lift)
+    view.hold_action.trigger()
+    assert active_hold(session.store, case_id) is None
+    assert len(holds_for_case(session.store, case_id)) == 1
+    assert not view.hold_label.isVisible()
