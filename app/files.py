@@ -1,5 +1,6 @@
 """Small file helpers shared by the store, the config, the reports and the backups:
-atomic writes (temp name, fsync, rename) and owner-only permissions."""
+atomic writes (temp name, fsync, rename) and owner-only permissions (through `app.winfs`, which
+also retries a rename or delete that another program briefly blocks on Windows)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+
+from app import winfs
 
 
 def fsync_dir(folder: Path) -> None:
@@ -34,15 +37,15 @@ def write_atomic(path: Path, data: bytes, *, private: bool = True) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         if private:
-            os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
+            winfs.protect(Path(tmp), folder=False)
+        winfs.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            winfs.unlink(tmp)
         raise
     fsync_dir(path.parent)
 
 
 def make_private(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        os.chmod(path, 0o600)
+    """Owner-only access to a file (a protected ACL on Windows, mode 600 elsewhere)."""
+    winfs.protect(path, folder=False)

@@ -42,11 +42,10 @@ def config_path(data_dir: Path) -> Path:
 
 def make_private_dir(folder: Path) -> None:
     """Create `folder` (and parents) readable by the owner only."""
+    from app.winfs import protect
+
     folder.mkdir(parents=True, exist_ok=True)
-    try:
-        os.chmod(folder, 0o700)
-    except OSError:
-        pass
+    protect(folder, folder=True)
 
 
 SYNCED_MARKERS = ("onedrive", "dropbox", "google drive", "googledrive", "icloud", "nextcloud",

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app import winfs
 from app.domain.lists import ACTION_TYPES, CATEGORIES, REFERRAL_SOURCES
 from app.output_guard import OutputRefused, check_output, kind_of
 from app.reports.suppression import (
@@ -268,6 +269,8 @@ def to_csv(df: DataFile) -> str:
 
 
 def _folder_error(folder: Path, exc: OSError) -> DataFileError:
+    if isinstance(exc, winfs.FileInUseError):
+        return DataFileError(exc.strerror or "")
     if isinstance(exc, FileNotFoundError):
         return DataFileError(f"De map {folder} bestaat niet; er is niets opgeslagen.")
     if isinstance(exc, NotADirectoryError):
@@ -336,10 +339,10 @@ def write_atomic(path: Path | str, content: str | bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
+        winfs.replace(tmp_name, target)
     except OSError as exc:
         with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
+            winfs.unlink(tmp_name)
         raise _folder_error(folder, exc) from exc
     _fsync_folder(folder)
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from app import journal
+from app import journal, winfs
 from app.domain.dates import moment_to_db
 from app.i18n import _
 from app.reports.annual import AnnualFigures, ReportError, to_data_file
@@ -86,7 +86,7 @@ def write_all(
         for path, before in reversed(done):
             with contextlib.suppress(OSError, DataFileError):
                 if before is None:
-                    path.unlink()
+                    winfs.unlink(path)
                 else:
                     write_atomic(path, before)
         if isinstance(error, DataFileError):

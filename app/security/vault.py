@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app import journal
+from app import journal, winfs
 from app.clock import Clock, SystemClock
 from app.config import StoreConfig, load_config, save_config
 from app.files import fsync_dir
@@ -98,7 +98,7 @@ def create_store(
         store.close()
     with open(temp, "rb+") as handle:
         os.fsync(handle.fileno())
-    os.replace(temp, final)
+    winfs.replace(temp, final)
     fsync_dir(data_dir)
     # From here on a missing store file means "lost" (offer a backup), not "set-up unfinished".
     config.setup_complete = True

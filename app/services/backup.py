@@ -36,7 +36,7 @@ from typing import Any
 
 import sqlcipher3
 
-from app import __version__, journal
+from app import __version__, journal, winfs
 from app.clock import Clock
 from app.config import ConfigError, StoreConfig, load_config, save_config
 from app.files import fsync_dir, write_atomic
@@ -153,6 +153,11 @@ def backup_message(reason: str) -> str:
             "Writing the backup failed (was the USB stick removed?). The unfinished backup has "
             "been removed; earlier backups and the data file have not been changed."
         ),
+        "file_in_use": _(
+            "A file in the backup folder is open in another program (for example a virus "
+            "scanner, OneDrive or a backup program). Close that program, wait a moment and try "
+            "again; earlier backups and the data file have not been changed."
+        ),
         "verify_failed": _(
             "The new backup did not pass its check and has been removed. Try again, or choose "
             "another backup folder; the data file has not been changed."
@@ -241,7 +246,7 @@ def _fsync_file(path: Path) -> None:
 def _remove(*paths: Path) -> None:
     for path in paths:
         with contextlib.suppress(OSError):
-            path.unlink()
+            winfs.unlink(path)
 
 
 def _journal_of(path: Path) -> Path:
@@ -256,6 +261,8 @@ def _is_stale(path: Path) -> bool:
 
 
 def _os_reason(exc: OSError, *, full: str, io: str) -> str:
+    if isinstance(exc, winfs.FileInUseError):
+        return "file_in_use"
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return full
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -445,7 +452,7 @@ def make_backup(
         }
         data = json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8")
         write_atomic(names.manifest, data)
-        os.replace(names.partial, names.final)
+        winfs.replace(names.partial, names.final)
     except BaseException as exc:
         _remove(names.partial, _journal_of(names.partial), names.manifest)
         if isinstance(exc, OSError):
@@ -518,7 +525,7 @@ def prune(folder: Path, store_id: str, generations: int) -> list[Path]:
     keep = max(1, generations)
     removed: list[Path] = []
     for path in backups[:-keep]:
-        path.unlink()
+        winfs.unlink(path)
         _remove(manifest_path_for(path))
         removed.append(path)
     oldest = _order(backups[-keep:][0]) if backups else None
@@ -703,8 +710,8 @@ def _keep_safety_copy(store: Path, moment: datetime) -> Path:
     hot = _journal_of(store)
     if hot.exists():  # a hot journal belongs with the file it can repair
         _copy_file(hot, _journal_of(partial))
-        os.replace(_journal_of(partial), _journal_of(safety))
-    os.replace(partial, safety)
+        winfs.replace(_journal_of(partial), _journal_of(safety))
+    winfs.replace(partial, safety)
     return safety
 
 
@@ -747,7 +754,7 @@ def restore_backup(data_dir: Path, backup: Path, key: str, *, clock: Clock) -> R
         finally:
             _release(holder)
         _remove(_journal_of(target))  # never let an old hot journal meet the restored file
-        os.replace(restoring, target)
+        winfs.replace(restoring, target)
     except BaseException as exc:
         _remove(restoring, _journal_of(restoring))
         if isinstance(exc, OSError):

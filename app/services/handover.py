@@ -33,7 +33,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from app import journal
+from app import journal, winfs
 from app.clock import FixedClock
 from app.domain.dates import moment_to_db, school_year_bounds, school_year_of
 from app.i18n import _
@@ -221,10 +221,10 @@ def handover(
         if new_session is not None:
             new_session.lock()
         with contextlib.suppress(OSError):
-            target.unlink()
+            winfs.unlink(target)
         if not had_config:
             with contextlib.suppress(OSError):
-                config_path(target_dir).unlink()
+                winfs.unlink(config_path(target_dir))
         raise
     new_session.lock()
     journal.append(
