@@ -458,7 +458,7 @@ def test_duties_show_beside_consent_and_closing_needs_a_written_reason(
     assert isinstance(view, CaseFileView)
     chips = [w.text() for w in view.consent_box.findChildren(type(view.status_label))
              if w.objectName() == "overrideChip"]
-    assert chips == ["wettelijke plicht gaat voor toestemming"]
+    assert chips == ["plicht gaat voor toestemming"]  # school policy (3b), not a law
     obligations = " ".join(w.text() for w in view.obligation_box.findChildren(
         type(view.status_label)))
     assert "uiterlijk" in obligations
