@@ -17,6 +17,7 @@ from typing import Any
 
 from app import __version__
 from app.i18n import _
+from app.keyinput import NoStandardInput, read_key_line
 from app.messages import reason_message
 from app.output_guard import OutputRefused, remember_data_dir
 from app.paths import resolve_data_dir, store_path
@@ -43,7 +44,10 @@ def get_provider() -> KeyProvider:
 
 def read_key(args: argparse.Namespace) -> str:
     if args.key_stdin:
-        typed = sys.stdin.readline()
+        try:
+            typed = read_key_line()
+        except NoStandardInput as missing:
+            raise UserError(str(missing)) from None
     elif sys.stdin is not None and sys.stdin.isatty():
         typed = getpass.getpass(_("Recovery key: "))
     else:

@@ -4,17 +4,33 @@ Both executables of the one-folder build run this script. It calls `app.cli:main
 function as the `vertrouwd` console script; without a sub-command that starts the window.
 """
 
+import io
 import multiprocessing
 import os
 import sys
 
 
-def _ensure_streams() -> None:
-    # A windowed Windows executable has no console: sys.stdout/sys.stderr are None, and
-    # argparse (`--help`, usage errors) writes to them. Send that output nowhere instead.
-    for name in ("stdout", "stderr"):
-        if getattr(sys, name) is None:
-            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+def _ensure_streams() -> io.StringIO | None:
+    """A windowed Windows executable has no console: sys.stdout/sys.stderr are None, and
+    argparse (`--help`, usage errors) writes to them. Standard output goes nowhere; what goes
+    to standard error (the one Dutch sentence of a user error) is kept, to be shown in a
+    message box when the program ends. Returns that buffer, or None with a console."""
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    if sys.stderr is None:
+        sys.stderr = io.StringIO()
+        return sys.stderr
+    return None
+
+
+def _show_collected(collected: io.StringIO | None) -> None:
+    """Show what a windowed run wrote to standard error, so a user error is never silent."""
+    text = collected.getvalue().strip() if collected is not None else ""
+    if not text or sys.platform != "win32":
+        return
+    import ctypes
+
+    ctypes.windll.user32.MessageBoxW(None, text[:2000], "Vertrouwd", 0x10)  # MB_ICONERROR
 
 
 def _prepare_qt() -> None:
@@ -39,8 +55,12 @@ def _prepare_qt() -> None:
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()
-    _ensure_streams()
+    collected = _ensure_streams()
     _prepare_qt()
     from app.cli import main
 
-    raise SystemExit(main())
+    try:
+        code = main()
+    finally:
+        _show_collected(collected)
+    raise SystemExit(code)

@@ -64,6 +64,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not 1 <= args.years <= 15:
         raise UserError(_("Choose between 1 and 15 school years of demo data."))
     data_dir = data_dir_of(args, demo=True)
+    if store_exists(data_dir) and not args.no_gui and not args.key_stdin:
+        # The window unlocks it (keyring, or its unlock dialog): the demo shortcut of the
+        # windowed program has no standard input to read a key from.
+        return start_gui(args, demo=True)
     if store_exists(data_dir):
         session = open_session(args, data_dir)
     else:
