@@ -11,8 +11,9 @@ This module owns the reader of ``resources/rules/duty-cards-2026.2.json``: for e
   Thuis); ``never`` — what not to do (e.g. investigate or confront the accused);
 * ``topics`` — for ``CONSULT_EXPERT`` only: one line per topic, chosen from the answers.
 
-And per escalation question a short ``help`` line with ``examples`` (what counts as a
-zedendelict since the Wet seksuele misdrijven, what counts as kindermishandeling).
+And per escalation question short ``examples`` (what counts as a zedendelict since the Wet
+seksuele misdrijven, what counts as kindermishandeling); the explanation itself is the
+question's ``help`` in the rule table.
 
 Names that differ per school (the board, the complaints scheme) are placeholders in the data —
 ``{board}``, ``{complaints_scheme}``, ``{complaints_committee}``, ``{objection_rules}`` — filled
@@ -38,12 +39,11 @@ __all__ = [
     "Contact",
     "DutyCard",
     "DutyCardError",
-    "QuestionHelp",
     "card_for",
     "card_names",
     "consult_topics",
     "load_cards",
-    "question_help",
+    "question_examples",
 ]
 
 CARDS_FILE: Final = "duty-cards-2026.2.json"
@@ -107,15 +107,6 @@ class DutyCard:
 
 
 @dataclass(frozen=True)
-class QuestionHelp:
-    """A short explanation and examples for one escalation question."""
-
-    id: str
-    help: str
-    examples: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class _RawCard:
     code: str
     do: tuple[str, ...]
@@ -134,7 +125,7 @@ class CardTable:
     version: str
     contacts: Mapping[str, Contact]
     cards: Mapping[str, _RawCard]
-    questions: Mapping[str, QuestionHelp]
+    questions: Mapping[str, tuple[str, ...]]
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -240,7 +231,7 @@ def _parse(raw: object, where: str) -> CardTable:
             topics=topics,
         )
 
-    questions: dict[str, QuestionHelp] = {}
+    questions: dict[str, tuple[str, ...]] = {}
     questions_raw = top["questions"]
     if not isinstance(questions_raw, dict):
         raise _fail(f"{where}.questions", "expected an object")
@@ -248,10 +239,8 @@ def _parse(raw: object, where: str) -> CardTable:
         qw = f"{where}.questions.{qid}"
         if not _ID.match(qid):
             raise _fail(qw, "malformed question id")
-        q = _obj(q_raw, qw, {"help", "examples"})
-        questions[qid] = QuestionHelp(
-            qid, _text(q["help"], f"{qw}.help"), _texts(q["examples"], f"{qw}.examples", empty=True)
-        )
+        q = _obj(q_raw, qw, {"examples"})
+        questions[qid] = _texts(q["examples"], f"{qw}.examples")
     return CardTable(version, contacts, cards, questions)
 
 
@@ -330,7 +319,7 @@ def card_for(
     )
 
 
-def question_help(question_id: str, *, table: CardTable | None = None) -> QuestionHelp | None:
-    """The help line and examples of an escalation question; None when there are none."""
+def question_examples(question_id: str, *, table: CardTable | None = None) -> tuple[str, ...]:
+    """Short examples of what counts for an escalation question (empty when there are none)."""
     cards = table if table is not None else load_cards()
-    return cards.questions.get(question_id)
+    return cards.questions.get(question_id, ())

@@ -1,12 +1,21 @@
 """Mark an obligation done: the date, whom you informed, how, and whether the pupil was told
-beforehand (PRODUCT.md job 5). Saving calls `escalation.complete_obligation`; a refused input
-(no date, a date in the future, whom/how missing where someone had to be informed) shows its
-Dutch sentence in the dialog, which stays open with everything as typed.
+beforehand (PRODUCT.md job 5; issue 10).
+
+At the top the duty's card (`ui.views.duty_card`): what to do, whom to call with the number,
+and under "Hoe doe je dat?" what to say and what to have at hand. For `REPORT_BOARD` the form
+asks WHICH member of the school board was informed — name and role on the board, the time and
+how — instead of a free "whom": the director alone does not complete it (by law the board
+itself must be told; `app.services.board_report` says so in a Dutch sentence), and a box "the
+director may be involved" shows the direct route to the board. Saving calls
+`escalation.complete_obligation`; a refused input (no date, a date before the check or in the
+future, whom/how missing, a second completion) shows its Dutch sentence in the dialog, which
+stays open with everything as typed.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Final
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,23 +27,46 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.errors import ValidationError
 from app.i18n import _
+from app.rules.duty_cards import card_names
+from app.services.board_report import (
+    BOARD_CODE,
+    BOARD_ROLES,
+    board_how,
+    board_member,
+    director_note,
+    parse_time,
+)
 from app.services.escalation import (
     INFORMING_DUTIES,
     Obligation,
     complete_obligation,
+    decisions,
     get_obligation,
 )
 from app.services.validation import MAX_SHORT_CHARS
+from app.store.settings import load_settings
 from ui.help import install_help
-from ui.style import label
-from ui.views.obligations import CARD_STYLE, DateField, card, due_short, fit_height, pill, plain
+from ui.style import label, scroll_area
+from ui.views.duty_card import DUTY_CARD_STYLE, DutyCardWidget
+from ui.views.obligations import CARD_STYLE, DateField, due_short
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+
+#: How long a duty due "immediately" shows as "nu" rather than as late.
+NOW_WINDOW: Final = timedelta(hours=2)
+
+
+def due_now(obligation: Obligation, at: datetime) -> bool:
+    """A duty due at once shows as "nu" (orange) for two hours after it arose (DOMAIN.md)."""
+    if obligation.done or obligation.deadline != "immediately":
+        return False
+    return at.replace(tzinfo=None) - obligation.due_at <= NOW_WINDOW
 
 
 def informed_how_options() -> list[str]:
@@ -46,6 +78,19 @@ def informed_how_options() -> list[str]:
         _("by letter"),
         _("in a meeting"),
     ]
+
+
+def _editable_combo(items: list[str], placeholder: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.addItem("")
+    combo.addItems(items)
+    combo.setCurrentIndex(0)
+    line_edit = combo.lineEdit()
+    if line_edit is not None:
+        line_edit.setMaxLength(MAX_SHORT_CHARS)
+        line_edit.setPlaceholderText(placeholder)
+    return combo
 
 
 class CompleteObligationDialog(QDialog):
@@ -60,41 +105,60 @@ class CompleteObligationDialog(QDialog):
         self.store = window.session.store
         self.obligation = get_obligation(self.store, obligation_id, window.now())
         self.informing = self.obligation.duty_code in INFORMING_DUTIES
+        self.board = self.obligation.duty_code == BOARD_CODE
+        names = card_names(load_settings(self.store))
         self.setWindowTitle(_("Mark an obligation as done"))
         install_help(self, "obligation")
-        self.setMinimumWidth(600)
-        self.setStyleSheet(CARD_STYLE)
+        self.setMinimumWidth(640)
+        self.setStyleSheet(CARD_STYLE + DUTY_CARD_STYLE)
 
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addWidget(label(_("Mark as done"), "title"))
 
-        box, inner = card()
-        inner.addWidget(plain(self.obligation.title, "cardTitle"))
-        tags = QHBoxLayout()
-        tags.addWidget(pill(due_short(self.obligation)))
-        if self.obligation.overrides_consent:
-            tags.addWidget(pill(_("Goes before the pupil's consent"), "pillConsent"))
-        tags.addStretch(1)
-        inner.addLayout(tags)
-        inner.addWidget(label(self.obligation.instruction))
-        inner.addWidget(label(_("Basis: {basis}").format(basis=self.obligation.basis), "basis"))
-        layout.addWidget(box)
+        content = QWidget()
+        body = QVBoxLayout(content)
+        body.setContentsMargins(0, 0, 8, 0)
+        body.setSpacing(10)
+        self.card = DutyCardWidget(
+            code=self.obligation.duty_code,
+            title=self.obligation.title,
+            when=due_short(self.obligation),
+            now=due_now(self.obligation, window.now()),
+            overrides_consent=self.obligation.overrides_consent,
+            basis=self.obligation.basis,
+            instruction=self.obligation.instruction,
+            names=names,
+            answers=self._answers(),
+        )
+        body.addWidget(self.card)
 
         today = window.now().date()
         self.done_on = DateField(today)
         self.whom = QLineEdit()
         self.whom.setMaxLength(MAX_SHORT_CHARS)
-        self.whom.setPlaceholderText(_("for example: mother and father, the director"))
-        self.how = QComboBox()
-        self.how.setEditable(True)
-        self.how.addItem("")
-        self.how.addItems(informed_how_options())
-        self.how.setCurrentIndex(0)
-        line_edit = self.how.lineEdit()
-        if line_edit is not None:
-            line_edit.setMaxLength(MAX_SHORT_CHARS)
-            line_edit.setPlaceholderText(_("choose or type"))
+        self.whom.setPlaceholderText(_("for example: mother and father"))
+        self.member_name = QLineEdit()
+        self.member_name.setMaxLength(MAX_SHORT_CHARS)
+        self.member_name.setPlaceholderText(_("for example: A. de Vries"))
+        self.member_role = _editable_combo(list(BOARD_ROLES), _("choose or type"))
+        self.time = QLineEdit()
+        self.time.setMaxLength(5)
+        self.time.setMaximumWidth(90)
+        self.time.setPlaceholderText(_("hh:mm"))
+        self.director_involved = QCheckBox(_("The director may be involved"))
+        self.director_route = label(
+            _(
+                "Go straight to the school board ({board}): call the chair or another member "
+                "of the board, and do not tell the director first. Cannot reach anyone on the "
+                "board? Call the vertrouwensinspecteur (0900-111 3 111) for advice, and try the "
+                "board again the same day."
+            ).format(board=names["board"]),
+            "warning",
+        )
+        self.director_route.hide()
+        self.director_involved.toggled.connect(self._director_toggled)
+        self.how = _editable_combo(informed_how_options(), _("choose or type"))
         self.pupil_told = QCheckBox(_("The pupil was told beforehand"))
         self.note = QPlainTextEdit()
         self.note.setTabChangesFocus(True)
@@ -105,7 +169,25 @@ class CompleteObligationDialog(QDialog):
         form.setVerticalSpacing(8)
         star = " *" if self.informing else ""
         form.addRow(_("Done on *"), self.done_on)
-        form.addRow(_("Whom you informed") + star, self.whom)
+        if self.board:
+            form.addRow("", label(
+                _(
+                    "By law the school board itself must be told: informing the director "
+                    "is not enough. Fill in which board member you informed."
+                ),
+                "muted",
+            ))
+            form.addRow(_("Board member (name) *"), self.member_name)
+            form.addRow(_("Role on the board *"), self.member_role)
+            form.addRow(_("At (time)"), self.time)
+            form.addRow("", self.director_involved)
+            form.addRow("", self.director_route)
+            self.whom.hide()
+        else:
+            form.addRow(_("Whom you informed") + star, self.whom)
+            for widget in (self.member_name, self.member_role, self.time,
+                           self.director_involved, self.director_route):
+                widget.hide()
         form.addRow(_("How") + star, self.how)
         form.addRow("", self.pupil_told)
         form.addRow("", label(
@@ -116,12 +198,14 @@ class CompleteObligationDialog(QDialog):
             "muted",
         ))
         form.addRow(_("Note"), self.note)
-        layout.addLayout(form)
+        body.addLayout(form)
+        body.addStretch(1)
+        self.area = scroll_area(content)
+        layout.addWidget(self.area, 1)
 
         self.error = label("", "error")
         self.error.hide()
         layout.addWidget(self.error)
-        layout.addStretch(1)
 
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -135,8 +219,7 @@ class CompleteObligationDialog(QDialog):
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
 
-        self.resize(self.minimumWidth(), self.height())
-        fit_height(self)
+        self._fit()
         if self.obligation.done_on is not None:
             self._show_error(_("This obligation was already marked done."))
             self.save_button.setEnabled(False)
@@ -144,10 +227,45 @@ class CompleteObligationDialog(QDialog):
             self._show_error(_("This case is closed; its obligations can no longer be changed."))
             self.save_button.setEnabled(False)
 
+    def _answers(self) -> dict[str, str] | None:
+        """The answers of the check this duty came from (for the card's topics), if any."""
+        if self.obligation.escalation_id is None:
+            return None
+        for record in decisions(self.store, self.obligation.case_id):
+            if record.id == self.obligation.escalation_id:
+                return dict(record.answers)
+        return None
+
+    def _fit(self) -> None:
+        """As tall as the content needs, but never taller than the screen allows."""
+        content = self.area.widget()
+        wanted = 620
+        if content is not None:
+            content.adjustSize()
+            wanted = content.sizeHint().height() + 150
+        screen = self.screen()
+        limit = screen.availableGeometry().height() - 60 if screen is not None else 700
+        self.resize(max(self.minimumWidth(), 680), max(420, min(wanted, limit)))
+
+    def _director_toggled(self, checked: bool) -> None:
+        self.director_route.setVisible(checked)
+
     def _show_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.show()
-        fit_height(self)
+
+    def _whom_how_note(self) -> tuple[str, str, str]:
+        """What is stored as whom, how and note; ValidationError for a bad board member or
+        time (checked here, before the store is touched)."""
+        how = self.how.currentText().strip()
+        note = self.note.toPlainText().strip()
+        if not self.board:
+            return self.whom.text().strip(), how, note
+        whom = board_member(self.member_name.text(), self.member_role.currentText())
+        at = parse_time(self.time.text())
+        if self.director_involved.isChecked():
+            note = f"{director_note()}\n{note}".strip()
+        return whom, board_how(how, at) if how else "", note
 
     def save(self) -> None:
         if self.main_window.session is None:
@@ -155,25 +273,30 @@ class CompleteObligationDialog(QDialog):
             return
         fields = {
             "done_on": self.done_on.edit,
-            "informed_whom": self.whom,
+            "informed_whom": self.member_name if self.board else self.whom,
+            "board_member_name": self.member_name,
+            "board_member_role": self.member_role,
+            "informed_time": self.time,
             "informed_how": self.how,
             "note": self.note,
         }
         try:
+            whom, how, note = self._whom_how_note()
             self.saved = complete_obligation(
                 self.main_window.session.store,
                 self.obligation_id,
                 done_on=self.done_on.value("done_on"),
-                informed_whom=self.whom.text().strip(),
-                informed_how=self.how.currentText().strip(),
+                informed_whom=whom,
+                informed_how=how,
                 pupil_told_first=self.pupil_told.isChecked(),
-                note=self.note.toPlainText().strip(),
+                note=note,
                 today=self.main_window.now().date(),
             )
         except ValidationError as error:
             self._show_error(error.message)
             widget = fields.get(error.field)
             if widget is not None:
+                self.area.ensureWidgetVisible(widget, 0, 40)
                 widget.setFocus()
             return
         self.accept()

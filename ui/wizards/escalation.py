@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -45,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import ValidationError
 from app.i18n import _
+from app.rules.duty_cards import card_names, question_examples
 from app.rules.escalation import QUESTIONS, RULES_VERSION, Duty, Question, evaluate
 from app.rules.escalation import questions_to_ask as rule_questions
 from app.services import drafts
@@ -54,6 +56,7 @@ from app.store.settings import Settings, load_settings
 from ui.dates import short_moment
 from ui.help import install_help
 from ui.style import label, scroll_area
+from ui.views.duty_card import DUTY_CARD_STYLE, DutyCardWidget, rich_list
 from ui.views.obligations import (
     ANSWER_ORDER,
     CARD_STYLE,
@@ -106,6 +109,9 @@ class QuestionRow(QFrame):
         layout.setSpacing(6)
         self.text = label(question.text, "cardTitle")
         layout.addWidget(self.text)
+        self.help_toggle: QToolButton | None = None
+        self.help_box: QWidget | None = None
+        self._add_help(layout)
 
         choices, self.group, self.radios = answer_choices(self, self._toggled)
         layout.addLayout(choices)
@@ -126,6 +132,41 @@ class QuestionRow(QFrame):
         self.error = label("", "fieldError")
         self.error.hide()
         layout.addWidget(self.error)
+
+    def _add_help(self, layout: QVBoxLayout) -> None:
+        """"Wat valt hieronder?": the question's explanation (rule table) and short examples
+        (duty-card file), folded away."""
+        explanation = getattr(self.question, "help", "") or ""
+        examples = question_examples(self.question.id)
+        if not explanation and not examples:
+            return
+        toggle = QToolButton()
+        toggle.setObjectName("howToggle")
+        toggle.setText(_("What counts?") if examples else _("Explanation"))
+        toggle.setCheckable(True)
+        toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toggle.setArrowType(Qt.ArrowType.RightArrow)
+        toggle.setCursor(Qt.CursorShape.PointingHandCursor)
+        box = QFrame()
+        box.setObjectName("howBox")
+        inner = QVBoxLayout(box)
+        inner.setContentsMargins(10, 6, 10, 6)
+        inner.setSpacing(2)
+        if explanation:
+            inner.addWidget(label(explanation))
+        if examples:
+            inner.addWidget(label(_("For example:"), "cardSection"))
+            inner.addWidget(rich_list(examples))
+        box.hide()
+
+        def show(shown: bool) -> None:
+            box.setVisible(shown)
+            toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+
+        toggle.toggled.connect(show)
+        layout.addWidget(toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(box)
+        self.help_toggle, self.help_box = toggle, box
 
     def answer(self) -> str | None:
         return next((a for a, radio in self.radios.items() if radio.isChecked()), None)
@@ -384,26 +425,18 @@ class DutiesPage(QWizardPage):
         self.error.hide()
 
     def _duty_card(self, duty: Duty, now: datetime) -> QFrame:
-        if duty.code == CONSENT_ONLY:
-            frame, layout = card("card")
-            layout.addWidget(
-                label(_("No escalation: share only with consent"), "cardTitle")
-            )
-            layout.addWidget(label(duty.instruction))
-            layout.addWidget(label(_("Basis: {basis}").format(basis=duty.basis), "basis"))
-            return frame
-        frame, layout = card("cardAlert" if duty.overrides_consent else "card")
-        layout.addWidget(label(duty.title, "cardTitle"))
-        tags = QHBoxLayout()
-        tags.setSpacing(8)
-        tags.addWidget(pill(self.deadline_text(duty, now)))
-        if duty.overrides_consent:
-            tags.addWidget(pill(_("Goes before the pupil's consent"), "pillConsent"))
-        tags.addStretch(1)
-        layout.addLayout(tags)
-        layout.addWidget(label(duty.instruction))
-        layout.addWidget(label(_("Basis: {basis}").format(basis=duty.basis), "basis"))
-        return frame
+        consent_only = duty.code == CONSENT_ONLY
+        return DutyCardWidget(
+            code=duty.code,
+            title=_("No escalation: share only with consent") if consent_only else duty.title,
+            when=_("No deadline") if consent_only else self.deadline_text(duty, now),
+            now=duty.deadline == "immediately",
+            overrides_consent=duty.overrides_consent,
+            basis=duty.basis,
+            instruction=duty.instruction,
+            names=card_names(self.owner.settings),
+            answers=self.owner.answers(),
+        )
 
     def deadline_text(self, duty: Duty, now: datetime) -> str:
         if duty.deadline in ("none", "immediately"):
@@ -619,7 +652,7 @@ class EscalationWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setMinimumSize(760, 620)
-        self.setStyleSheet(CARD_STYLE)
+        self.setStyleSheet(CARD_STYLE + DUTY_CARD_STYLE)
         self.setButtonText(QWizard.WizardButton.NextButton, _("Next >"))
         self.setButtonText(QWizard.WizardButton.BackButton, _("< Back"))
         self.setButtonText(QWizard.WizardButton.FinishButton, _("Close"))
