@@ -7,6 +7,7 @@ delete, list by school year.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from app.clock import Clock
 from app.domain.dates import school_year_bounds, to_db
@@ -21,7 +22,10 @@ from app.store.db import Store
 MAX_REACH = 100_000
 
 
-def _check(kind: str | None, on_date: date | None, reach: int, text: str, today: date) -> date:
+def check_activity(
+    kind: str | None, on_date: date | None, reach: int, text: str, today: date
+) -> date:
+    """The day of a valid activity; ValidationError (in Dutch) for a bad field."""
     check_choice(kind, ACTIVITY_KINDS, "kind", _("Choose the kind of activity."))
     day = check_event_date(on_date, today, "on_date")
     if isinstance(reach, bool) or not isinstance(reach, int):
@@ -44,16 +48,21 @@ def add_activity(
     reach: int = 0,
     text: str = "",
 ) -> Activity:
-    day = _check(kind, on_date, reach, text, clock.today())
+    day = check_activity(kind, on_date, reach, text, clock.today())
     with store.transaction() as conn:
-        note_id = insert_note(conn, text, None)
-        activity_id = int(
-            conn.execute(
-                "INSERT INTO activity(kind, on_date, reach, note_id) VALUES (?, ?, ?, ?)",
-                (kind, to_db(day), reach, note_id),
-            ).lastrowid
-        )
+        activity_id = insert_activity(conn, str(kind), day, reach, text)
     return load_activity(store, activity_id)
+
+
+def insert_activity(conn: Any, kind: str, day: date, reach: int, text: str) -> int:
+    """Write an activity already checked by `check_activity` inside the caller's transaction."""
+    note_id = insert_note(conn, text, None)
+    return int(
+        conn.execute(
+            "INSERT INTO activity(kind, on_date, reach, note_id) VALUES (?, ?, ?, ?)",
+            (kind, to_db(day), reach, note_id),
+        ).lastrowid
+    )
 
 
 def update_activity(
@@ -67,7 +76,7 @@ def update_activity(
     text: str,
 ) -> Activity:
     """Correct an activity: every field is replaced by the given value."""
-    day = _check(kind, on_date, reach, text, clock.today())
+    day = check_activity(kind, on_date, reach, text, clock.today())
     with store.transaction() as conn:
         row = conn.execute("SELECT note_id FROM activity WHERE id = ?", (activity_id,)).fetchone()
         if row is None:

@@ -133,6 +133,9 @@ CREATE TABLE draft (
 
 from app.store.schema_privacy import V_PRIVACY  # noqa: E402
 from app.store.schema_v3 import V3_ESCALATION  # noqa: E402
+from app.store.schema_year_start import V_YEAR_START  # noqa: E402
 
-MIGRATIONS: tuple[str, ...] = (V1_FOUNDATION, V2_CASEWORK, V3_ESCALATION, V_PRIVACY)
+MIGRATIONS: tuple[str, ...] = (
+    V1_FOUNDATION, V2_CASEWORK, V3_ESCALATION, V_PRIVACY, V_YEAR_START
+)
 SCHEMA_VERSION = len(MIGRATIONS)
