@@ -96,6 +96,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         self.work_menu = menu.addMenu(_("&Work"))
+        self.year_start_action = QAction(_("New school year…"), self)
+        self.year_start_action.triggered.connect(self.open_year_start)
+        self.work_menu.addAction(self.year_start_action)
         self.annual_report_action = QAction(_("Make annual report…"), self)
         self.annual_report_action.triggered.connect(self.open_annual_report)
         self.work_menu.addAction(self.annual_report_action)
@@ -279,6 +282,12 @@ class MainWindow(QMainWindow):
         from ui.wizards.annual_report import run_annual_report
 
         run_annual_report(self)
+
+    def open_year_start(self) -> None:
+        """The "Nieuw schooljaar" wizard (issue 18): poster, flyer, website text, class visits."""
+        from ui.wizards.year_start import run_year_start
+
+        run_year_start(self)
 
     def make_backup(self) -> None:
         """The backup wizard (PRODUCT.md job 7): a checked, encrypted copy in a folder."""

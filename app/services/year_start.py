@@ -259,3 +259,27 @@ def remove_visit(store: Store, visit_id: int) -> None:
             _("This class visit is done; change it in the list of activities."), "visit")
     with store.transaction() as conn:
         conn.execute("DELETE FROM class_visit WHERE id = ?", (visit_id,))
+
+
+def visit_days(
+    first: date, count: int, per_day: int, *, region: str = "zuid", school_holidays: bool = True,
+    study_days: Iterable[date] = (),
+) -> list[date]:
+    """Planned days for `count` visits from `first` on: `per_day` visits a working day (no
+    weekends, public holidays, school holidays or study days). When the school holidays of a
+    year are not known, only weekends, public holidays and study days are skipped."""
+    from app.rules.calendar import NoSchoolHolidaysError, is_working_day
+
+    closed = tuple(study_days)
+    days: list[date] = []
+    day = first
+    per_day = max(1, per_day)
+    while len(days) < count:
+        try:
+            open_day = is_working_day(day, region, school_holidays, closed)
+        except NoSchoolHolidaysError:
+            open_day = is_working_day(day, region, False, closed)
+        if open_day:
+            days.extend([day] * min(per_day, count - len(days)))
+        day = date.fromordinal(day.toordinal() + 1)
+    return days

@@ -213,6 +213,10 @@ class DashboardView(QWidget):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid, 1)
+        from ui.views.class_visits import YearStartPanel
+
+        self.year_start = YearStartPanel(self)  # the year-start offer and class visits planned
+        layout.addWidget(self.year_start)
         layout.addWidget(text_label(_(
             "Double-click a line to open it. Red lines are past their date."), "subtitle"))
         window.locked.connect(self.refresh)
@@ -224,6 +228,7 @@ class DashboardView(QWidget):
 
     def refresh(self) -> None:
         session = self.main_window.session
+        self.year_start.refresh()
         if session is None:
             for section in self.sections():
                 section.clear()
