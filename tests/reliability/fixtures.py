@@ -174,8 +174,30 @@ def _v3(conn: Any, store: Store, expected: Expected) -> None:
     ]
 
 
+def _v4(conn: Any, store: Store, expected: Expected) -> None:
+    """Files on hold and privacy requests (migration 4, issue 13)."""
+    del store
+    conn.execute("INSERT INTO note(id, case_id, body) VALUES (9, 2, 'Klacht loopt nog.')")
+    conn.execute(
+        "INSERT INTO case_hold(id, case_id, reason, placed_on, review_on, note_id, lifted_on, "
+        "lift_note_id) VALUES (1, 2, 'complaint', '2025-02-01', '2025-06-01', 9, NULL, NULL)"
+    )
+    conn.execute(
+        "INSERT INTO privacy_request(id, pupil_id, kind, requester, under_16, received_on, "
+        "due_on, withheld, done_on, outcome) VALUES (1, 1, 'access', 'pupil', 1, '2025-03-03', "
+        "'2025-04-03', 0, '2025-03-20', 'given')"
+    )
+    expected.counts.update(case_hold=1, privacy_request=1,
+                           note=expected.counts.get("note", 0) + 1)
+    expected.queries += [
+        ("SELECT case_id, reason, lifted_on FROM case_hold", [(2, "complaint", None)]),
+        ("SELECT pupil_id, kind, due_on, done_on FROM privacy_request",
+         [(1, "access", "2025-04-03", "2025-03-20")]),
+    ]
+
+
 # The rows of each version: written into every fixture of that version or later.
-ROWS: dict[int, Callable[[Any, Store, Expected], None]] = {1: _v1, 2: _v2, 3: _v3}
+ROWS: dict[int, Callable[[Any, Store, Expected], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
 
 
 def build_fixture(path: Path, key: str, version: int) -> Expected:
