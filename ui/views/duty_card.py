@@ -30,6 +30,8 @@ QLabel#cardSection { font-weight: 600; color: #1f3b57; margin-top: 4px; }
 QLabel#contactLine { color: #22313f; }
 QToolButton#howToggle { border: none; color: #1f5a8a; font-weight: 600; padding: 2px 0; }
 QFrame#howBox { background: #ffffff; border: 1px solid #d5dee7; border-radius: 4px; }
+QFrame#cardFresh { background: #f2f8ff; border: 2px solid #5b8fc7; border-radius: 6px; }
+QLabel#freshNote { color: #1f5a8a; font-style: italic; }
 """
 
 

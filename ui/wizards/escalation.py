@@ -1,17 +1,20 @@
-"""The escalation check (PRODUCT.md job 5; DOMAIN.md "Escalation questions" and "Duties").
+"""The escalation check (PRODUCT.md job 5; DOMAIN.md "Escalation rules, version 2026.2").
 
 Four pages:
 
-1. **Questions** — one calm page with the questions that matter (`questions_to_ask`): a
-   question that cannot change the outcome is left out (`by_staff` only when there is a
-   suspicion of a sexual offence). Each row has Ja / Nee / Twijfel; under it the consequence
-   of the answer in plain Dutch with its article (`yes_means` / `doubt_means` from the rule
-   table), and for Twijfel a motivation that is required. `minor` is preselected from the
-   pupil's record, but the VP's answer is what counts: an answer that differs from the record
-   is shown with a note, never corrected.
-2. **Duties** — the result of `evaluate` as cards: title, what to do, the deadline in words
-   and as a moment, "Gaat voor toestemming van de leerling" where consent is set aside, and
-   the basis (protocol articles, law). With only `CONSENT_ONLY`: "Geen escalatie" and a
+1. **Questions** — one calm page. `acute_danger` comes first; only the questions that can
+   still change the outcome are shown (`visible_questions`, from `questions_to_ask`; a
+   question may appear or disappear as answers change, and one that appears because of an
+   answer is marked until it is answered). Each row has Ja / Nee / Twijfel, "Wat valt
+   hieronder?" (the rule table's `help` and short examples from the duty-card file), under
+   Ja or Twijfel the consequence in plain Dutch (`yes_means` / `doubt_means`), and for
+   Twijfel a motivation that is required. `minor` is prefilled from the pupil's record, but
+   the VP's answer is what counts: an answer that differs from the record is shown with a
+   note, never corrected.
+2. **Duties** — the result of `evaluate` as duty cards (`ui.views.duty_card`): what to do,
+   by when (the due moment; "nu" in orange for a duty due at once), whom to call with the
+   number, "Hoe doe je dat?" folded away, "Gaat voor toestemming van de leerling" where
+   consent is set aside, and the basis. With only `CONSENT_ONLY`: "Geen escalatie" and a
    required motivation "Geen escalatie, omdat …".
 3. **Confirm** — the answers, motivations, duties and the rule version; the commit button
    "Vastleggen" records the check (`record_check`, one transaction). A refused input shows its
@@ -81,17 +84,20 @@ def draft_kind(case_id: int) -> str:
 
 
 def visible_questions(answers: dict[str, str]) -> list[Question]:
-    """The questions to show, in order. `ask_if` only looks at earlier questions, so one pass
-    in order, with only the answers of the questions shown so far, is exact: an answer to a
-    question that is no longer shown never decides whether a later one is shown."""
-    shown: list[Question] = []
-    given: dict[str, str] = {}
-    for question in QUESTIONS:
-        if any(q.id == question.id for q in rule_questions(given)):
-            shown.append(question)
-            if question.id in answers:
-                given[question.id] = answers[question.id]
-    return shown
+    """The questions to show, in table order: those `questions_to_ask` names, given only the
+    answers to questions that are shown themselves (an answer to a hidden question never
+    decides anything). A question may depend on one further down the table
+    (`family_perpetrator` on `sexual_offence`), so this repeats until nothing changes; the
+    conditions only widen along a chain of answers, so it settles within a few rounds (the
+    loop is bounded by the number of questions all the same)."""
+    shown: set[str] = set()
+    for _round in range(len(QUESTIONS) + 1):
+        given = {qid: answer for qid, answer in answers.items() if qid in shown}
+        asked = {q.id for q in rule_questions(given)}
+        if asked == shown:
+            break
+        shown = asked
+    return [q for q in QUESTIONS if q.id in shown]
 
 
 class QuestionRow(QFrame):
@@ -122,6 +128,9 @@ class QuestionRow(QFrame):
         self.note = label("", "muted")
         self.note.hide()
         layout.addWidget(self.note)
+        self.fresh = label(_("New question, because of an answer you gave."), "freshNote")
+        self.fresh.hide()
+        layout.addWidget(self.fresh)
         self.motivation = QPlainTextEdit()
         self.motivation.setTabChangesFocus(True)
         self.motivation.setFixedHeight(64)
@@ -184,29 +193,36 @@ class QuestionRow(QFrame):
     def motivation_text(self) -> str:
         return self.motivation.toPlainText().strip()
 
+    def set_fresh(self, fresh: bool) -> None:
+        """Mark a question that appeared because of another answer, until it is answered."""
+        self.fresh.setVisible(fresh and self.answer() is None)
+        self.setObjectName("cardFresh" if self.fresh.isVisibleTo(self) else "card")
+        self.style().unpolish(self)
+        self.style().polish(self)
+
     def _toggled(self, checked: bool) -> None:
         if checked:
             self.error.hide()
+            if self.fresh.isVisibleTo(self):
+                self.set_fresh(False)
             self._update()
             self.changed.emit()
 
     def _update(self) -> None:
+        """Under Ja or Twijfel the consequence of that answer, as the rule table words it (a
+        whole sentence, so no "Bij twijfel:" in front of "Twijfel telt als ja"). Under Nee
+        nothing: whether "no" matters depends on the other answers, and the duties page
+        shows the outcome."""
         answer = self.answer()
-        if answer is None:
+        if answer not in ("yes", "doubt"):
             self.consequence.hide()
         else:
             if answer == "yes":
-                text = _("If yes: {consequence}").format(consequence=self.question.yes_means)
+                self.consequence.setText(self.question.yes_means)
                 self.consequence.setObjectName("consequenceYes")
-            elif answer == "doubt":
-                text = _("If not sure: {consequence}").format(
-                    consequence=self.question.doubt_means
-                )
-                self.consequence.setObjectName("consequence")
             else:
-                text = _("No: this question adds no duty.")
+                self.consequence.setText(self.question.doubt_means)
                 self.consequence.setObjectName("consequence")
-            self.consequence.setText(text)
             self.consequence.style().unpolish(self.consequence)
             self.consequence.style().polish(self.consequence)
             self.consequence.show()
@@ -251,8 +267,9 @@ class QuestionsPage(QWizardPage):
         self.setTitle(_("Escalation check"))
         self.setSubTitle(
             _(
-                "Answer each question. Under your answer you see what it means and on which "
-                "article it rests. Questions that cannot matter are left out."
+                "The first question is always: is there acute danger now? Under Yes or Not "
+                "sure you see what the answer means and what it rests on. Only questions that "
+                "can still change the outcome are asked; a new one may appear as you answer."
             )
         )
         outer = QVBoxLayout(self)
@@ -283,6 +300,7 @@ class QuestionsPage(QWizardPage):
         self.rows_layout.setContentsMargins(0, 4, 8, 4)
         self.rows_layout.setSpacing(10)
         self.rows: dict[str, QuestionRow] = {}
+        self.filled = False  # True once the wizard has filled in its first answers
         for question in QUESTIONS:
             row = QuestionRow(question)
             row.changed.connect(self.update_visible)
@@ -307,7 +325,12 @@ class QuestionsPage(QWizardPage):
     def update_visible(self) -> None:
         shown = {q.id for q in visible_questions(self.all_answers())}
         for qid, row in self.rows.items():
+            appears = qid in shown and row.isHidden()
             row.setVisible(qid in shown)
+            if appears and self.filled:
+                row.set_fresh(True)
+            elif qid not in shown:
+                row.set_fresh(False)
         if self.error.isVisible() and not self._problems():
             self.error.hide()
 
@@ -698,7 +721,9 @@ class EscalationWizard(QWizard):
             row.motivation.setPlainText(motivations.get(qid, ""))
             row.error.hide()
         self.duties_page.motivation.setPlainText(general)
+        page.filled = False
         page.update_visible()
+        page.filled = True
 
     # -- drafts -----------------------------------------------------------------------------
     def _draft_data(self) -> dict[str, Any]:
