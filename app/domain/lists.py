@@ -37,6 +37,9 @@ ESCALATING_CATEGORIES: tuple[str, ...] = (
     "kindermishandeling",
     "zelfbeschadiging",
     "strafbaar_feit",
+    "seksuele_intimidatie",
+    "agressie_geweld",
+    "thuissituatie",
 )
 REFERRAL_SOURCES: tuple[str, ...] = (
     "leerling_zelf",

@@ -15,7 +15,11 @@ and `complete_obligation` afterwards.
   then `acute_danger` too); kindermishandeling -> `child_abuse` yes or doubt (with a short
   motivation); strafbaar_feit -> `criminal_offence` yes; relatie_personeel ->
   `staff_relationship` yes (now and then a doubted sexual offence by staff); klacht_school ->
-  `complaint` yes. `minor` follows the pupil. A check without duty gets a general motivation.
+  `complaint` yes; seksuele_intimidatie -> a sexual offence (the first one this week, so the
+  Centrum Seksueel Geweld; the second told by a witness, so a track for the other pupil);
+  agressie_geweld -> `criminal_offence` yes (now and then the pupil as the offender);
+  thuissituatie -> now and then `child_abuse` doubt. `minor` follows the pupil. A check
+  without duty gets a general motivation.
 * **Obligations.** On closed cases every obligation is done (done on or a little after its due
   day, whom / how, the pupil mostly told first) before the case closed; on open cases older
   than `RECENT_DAYS` nearly all; on recent cases only some, so that open ones (mostly overdue
@@ -101,6 +105,22 @@ _STAFF: Final = (
 _SEXUAL_DOUBT: Final = (
     "Onduidelijk of de aanrakingen door de stagiair bewust waren; de leerling voelde zich "
     "er ongemakkelijk bij.",
+)
+_SEXUAL: Final = (
+    "De leerling vertelt dat ze op een feestje tegen haar wil is aangerand.",
+    "Een oudere jongen dwingt de leerling via de app tot het sturen van naaktfoto's.",
+)
+_WITNESS: Final = (
+    "De leerling vertelt wat ze een klasgenote heeft zien overkomen.",
+    "De leerling maakt zich zorgen om een vriend en vertelt wat hij zag.",
+)
+_VIOLENCE: Final = (
+    "De leerling is na schooltijd in elkaar geslagen door leerlingen van een andere school.",
+    "De leerling heeft in een ruzie een medeleerling geslagen.",
+)
+_HOME_DOUBT: Final = (
+    "Thuis veel ruzie; de leerling slaapt slecht en zegt dat het 'wel gaat'.",
+    "Ouders gaan scheiden; de leerling lijkt vaak op zichzelf aangewezen.",
 )
 _COMPLAINT: Final = (
     "Ouders en leerling zijn het niet eens met de afhandeling van een schorsing.",
@@ -297,6 +317,8 @@ class _Story:
         self.settings = settings
         self.child_abuse = 0  # the first suspicion is "yes", the second "doubt": both kinds
         self.staff = 0
+        self.sexual = 0  # the first is this week (CSG), the second told by a witness
+        self.violence = 0
 
     def moment(self, day: date, first: int = 9, last: int = 16) -> datetime:
         return datetime.combine(
@@ -333,6 +355,23 @@ class _Story:
                     ("by_staff", "yes", ""),
                 ]
             return found
+        if category == "seksuele_intimidatie":
+            self.sexual += 1
+            if self.sexual == 2 or (self.sexual > 2 and rng.random() < 0.25):
+                return [("pupil_witness", "yes", maybe(_WITNESS)), ("sexual_offence", "yes", "")]
+            if self.sexual == 1 or rng.random() < 0.3:
+                return [("sexual_offence", "yes", maybe(_SEXUAL)), ("recent_assault", "yes", "")]
+            return [("sexual_offence", "yes", maybe(_SEXUAL))] if rng.random() < 0.5 else []
+        if category == "agressie_geweld":
+            self.violence += 1
+            found = [("criminal_offence", "yes", maybe(_VIOLENCE))]
+            if self.violence == 2 or rng.random() < 0.2:
+                found.append(("pupil_offender", "yes", ""))
+            return found
+        if category == "thuissituatie":
+            if rng.random() < 0.4:
+                return [("child_abuse", "doubt", rng.choice(_HOME_DOUBT))]
+            return []
         if category == "klacht_school":
             if rng.random() < 0.1:
                 return [("complaint", "no", "")]

@@ -36,8 +36,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
-from typing import Any, Final
+from datetime import date, datetime
+from typing import Any, Final, Literal, TypeAlias
 
 from app.clock import SystemClock
 from app.domain.dates import from_db, moment_from_db, moment_to_db, show_date, to_db
@@ -45,8 +45,18 @@ from app.domain.errors import ValidationError
 from app.domain.lists import RECIPIENTS, label
 from app.domain.models import DashboardItem
 from app.i18n import _
-from app.rules.calendar import NoSchoolHolidaysError, next_working_day
-from app.rules.escalation import QUESTIONS, RULES_VERSION, Duty, EscalationRuleError, evaluate
+from app.rules.calendar import NoSchoolHolidaysError
+from app.rules.escalation import (
+    DEADLINES,
+    END_OF_DAY,
+    NOW_WINDOW,
+    QUESTIONS,
+    RULES_VERSION,
+    Duty,
+    EscalationRuleError,
+    due_at,
+    evaluate,
+)
 from app.rules.meldcode import MELDCODE_VERSION
 from app.services.board_report import BOARD_CODE, check_board_whom
 from app.services.requests import study_days
@@ -64,6 +74,7 @@ __all__ = [
     "ConsentOverride",
     "EscalationRecord",
     "Obligation",
+    "ObligationStatus",
     "SharingBasis",
     "case_obligations",
     "close_guard",
@@ -73,6 +84,7 @@ __all__ = [
     "decisions",
     "due_moment",
     "get_obligation",
+    "obligation_status",
     "open_obligations",
     "overrides_by_recipient",
     "record_check",
@@ -81,8 +93,8 @@ __all__ = [
     "sharing_basis",
 ]
 
-#: The moment a "same day" or "next working day" duty is due: the end of the school day.
-END_OF_DAY: Final = time(17, 0)
+#: An obligation's state at a moment: see `Obligation.status`.
+ObligationStatus: TypeAlias = Literal["done", "now", "overdue", "open"]
 CONSENT_ONLY: Final = "CONSENT_ONLY"
 #: Duties that start a meldcode route (the five-step tracker).
 ROUTE_DUTIES: Final[tuple[str, ...]] = ("MELDCODE", "VEILIG_THUIS_ADVICE")
@@ -126,8 +138,9 @@ class Obligation:
 
     `source` is `duty`, `meldcode_term` (answer afweging question 5 after the agreed term) or
     `meldcode_melding` (melden bij Veilig Thuis). `title`, `basis` and `instruction` are the
-    (Dutch) rule text as it was when the obligation arose. `overdue` is relative to the moment
-    the list was read for."""
+    (Dutch) rule text as it was when the obligation arose. `status` is relative to the moment
+    the list was read for: `done`; `now` (an `immediately` duty within two hours of its due
+    moment: "nu", not late yet); `overdue` ("te laat", then `overdue` is True); else `open`."""
 
     id: int
     case_id: int
@@ -150,10 +163,17 @@ class Obligation:
     note: str
     case_closed: bool
     overdue: bool
+    status: ObligationStatus = "open"
 
     @property
     def done(self) -> bool:
         return self.done_on is not None
+
+    @property
+    def is_now(self) -> bool:
+        """Due "now": an immediate duty within two hours of its moment (shown as "nu", orange,
+        not as "te laat")."""
+        return self.status == "now"
 
 
 @dataclass(frozen=True)
@@ -220,30 +240,37 @@ class SharingBasis:
 # --- due moments ----------------------------------------------------------------------------
 
 
-def _due(deadline: str, now: datetime, settings: Settings) -> tuple[datetime, int | None]:
-    """The due moment and, when school holidays were unknown, the year that was missing."""
-    now = now.replace(microsecond=0, tzinfo=None)
-    if deadline == "immediately":
-        return now, None
-    if deadline == "same_day":
-        return max(datetime.combine(now.date(), END_OF_DAY), now), None
-    if deadline == "next_working_day":
-        closed = study_days(settings)
-        try:
-            day = next_working_day(now.date(), settings.region, settings.school_holidays, closed)
-            missing = None
-        except NoSchoolHolidaysError as error:
-            missing = error.year
-            day = next_working_day(now.date(), settings.region, False, closed)
-        return datetime.combine(day, END_OF_DAY), missing
-    raise ValueError(f"deadline {deadline!r} has no due moment")
+def _due(duty: Duty, now: datetime, settings: Settings) -> tuple[datetime, int | None]:
+    """The due moment (`app.rules.escalation.due_at` with the settings' region, school-holiday
+    switch and study days) and, when the school calendar needed school holidays the program
+    does not know, the year that was missing (the day is then found without them)."""
+    closed = study_days(settings)
+    try:
+        return (
+            due_at(
+                duty,
+                now,
+                region=settings.region,
+                extra_closed=closed,
+                school_holidays=settings.school_holidays,
+            ),
+            None,
+        )
+    except NoSchoolHolidaysError as error:
+        due = due_at(duty, now, region=settings.region, extra_closed=closed, school_holidays=False)
+        return due, error.year
 
 
-def due_moment(deadline: str, now: datetime, settings: Settings) -> datetime:
-    """When a duty with `deadline` is due, for a check made at `now` (see the module doc).
+def due_moment(duty: Duty | str, now: datetime, settings: Settings) -> datetime:
+    """When `duty` is due for a check made at `now` (see `app.rules.escalation.due_at`).
 
-    Raises ValueError for the deadline `none` (CONSENT_ONLY) or an unknown deadline."""
-    return _due(deadline, now, settings)[0]
+    A bare deadline word is taken as a duty on the safety calendar. Raises ValueError for the
+    deadline `none` (CONSENT_ONLY) or an unknown deadline."""
+    if isinstance(duty, str):
+        if duty not in DEADLINES:
+            raise ValueError(f"deadline {duty!r} has no due moment")
+        duty = Duty(duty, duty, False, "", "", "")
+    return _due(duty, now, settings)[0]
 
 
 def _holidays_warning(year: int) -> str:
@@ -270,12 +297,23 @@ def _reference(at: date | datetime | None) -> date | datetime:
     return SystemClock().now() if at is None else at
 
 
-def _is_overdue(due_at: datetime, done: bool, at: date | datetime) -> bool:
+def obligation_status(
+    deadline: str, due_at: datetime, done: bool, at: date | datetime
+) -> ObligationStatus:
+    """`done`, `now`, `overdue` or `open` at the moment (datetime) or on the day (date) `at`.
+
+    An `immediately` duty is "now" from its due moment until two hours later (`NOW_WINDOW`),
+    and only "te laat" after that; read by day, it is "now" on its own day."""
     if done:
-        return False
+        return "done"
     if isinstance(at, datetime):
-        return due_at < at.replace(tzinfo=None)
-    return due_at.date() < at
+        moment = at.replace(tzinfo=None)
+        if deadline == "immediately" and moment < due_at + NOW_WINDOW:
+            return "now"
+        return "overdue" if due_at < moment else "open"
+    if deadline == "immediately" and due_at.date() == at:
+        return "now"
+    return "overdue" if due_at.date() < at else "open"
 
 
 def _obligation(row: Any, at: date | datetime) -> Obligation:
@@ -283,6 +321,7 @@ def _obligation(row: Any, at: date | datetime) -> Obligation:
     created_at = moment_from_db(row[10])
     assert due_at is not None and created_at is not None
     done_on = from_db(row[14])
+    status = obligation_status(row[7], due_at, done_on is not None, at)
     return Obligation(
         id=int(row[0]),
         case_id=int(row[1]),
@@ -304,7 +343,8 @@ def _obligation(row: Any, at: date | datetime) -> Obligation:
         pupil_told_first=None if row[17] is None else bool(row[17]),
         note=row[18],
         case_closed=row[19] is not None,
-        overdue=_is_overdue(due_at, done_on is not None, at),
+        overdue=status == "overdue",
+        status=status,
     )
 
 
@@ -333,10 +373,10 @@ def open_obligations(
 ) -> list[Obligation]:
     """Obligations not done yet, by due moment, with `overdue` set.
 
-    `today`: a datetime compares moments (an "immediately" duty is overdue at once), a date
-    compares days; None means now. Without `case_id` (the dashboard) only obligations of open
-    cases are listed: a case closed with a written reason no longer nags. With `case_id` every
-    open obligation of that case is listed."""
+    `today`: a datetime compares moments (an "immediately" duty is "now" for two hours, then
+    overdue), a date compares days; None means now. Without `case_id` (the dashboard) only
+    obligations of open cases are listed: a case closed with a written reason no longer nags.
+    With `case_id` every open obligation of that case is listed."""
     ref = _reference(today)
     if case_id is None:
         rows = store.query(
@@ -497,7 +537,11 @@ def insert_obligation(
 
 def _check_answers(answers: Mapping[str, str], settings: Settings) -> list[Duty]:
     try:
-        return evaluate(answers, board_requires_minor=settings.board_requires_minor)
+        return evaluate(
+            answers,
+            board_requires_minor=settings.board_requires_minor,
+            names=settings.rule_names(),
+        )
     except EscalationRuleError:
         raise ValidationError(
             _(
@@ -592,7 +636,7 @@ def record_check(
         for duty in duties:
             if duty.code == CONSENT_ONLY or duty.deadline == "none":
                 continue
-            due, missing = _due(duty.deadline, now, settings)
+            due, missing = _due(duty, now, settings)
             missing_year = missing_year or missing
             route_id = (
                 _ensure_route(conn, case_id, escalation_id, duty.code, now)

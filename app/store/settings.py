@@ -31,6 +31,20 @@ class Settings:
     report_threshold: int = 5
     board_requires_minor: bool = True
     language: str = "nl"
+    # Names the escalation texts use besides board_name (empty: a neutral wording, see
+    # app.rules.escalation_table.PLACEHOLDERS)
+    complaints_scheme: str = ""
+    complaints_committee: str = ""
+    appeal_rules: str = ""
+
+    def rule_names(self) -> dict[str, str]:
+        """The names for the {placeholders} of the escalation rule texts."""
+        return {
+            "board_name": self.board_name,
+            "complaints_scheme": self.complaints_scheme,
+            "complaints_committee": self.complaints_committee,
+            "appeal_rules": self.appeal_rules,
+        }
 
 
 def load_settings(store: Store) -> Settings:

@@ -158,7 +158,12 @@ def test_escalation_checks_fit_the_cases(demo: tuple[Store, DemoStats]) -> None:
             assert answers["child_abuse"] in ("yes", "doubt")
             assert {"MELDCODE", "VEILIG_THUIS_ADVICE"} & set(duties)
         if "strafbaar_feit" in cats:
-            assert answers["criminal_offence"] == "yes" and "ADVISE_REPORT_POLICE" in duties
+            assert answers["criminal_offence"] == "yes"
+            # 2026.2: no police advice for the offender or a witness (their own track instead)
+            assert "ADVISE_REPORT_POLICE" in duties or "yes" in (
+                answers.get("pupil_offender"),
+                answers.get("pupil_witness"),
+            )
         if "relatie_personeel" in cats:
             assert "REPORT_DIRECTOR" in duties
         if duties == [CONSENT_ONLY]:  # no escalation: motivated

@@ -1,9 +1,10 @@
 """Escalation checks, obligations, the close guard and consent overrides on a real store.
 
-Expected duties and deadlines are written from DOMAIN.md's Duties table; due moments from
-the brief: immediately -> the time of the check, same day -> 17:00 that day (or the time of
-the check when later), next working day -> that day at 17:00 (Friday 22 May 2026 -> Tuesday
-26 May 2026: Monday is Tweede Pinksterdag).
+Expected duties and deadlines are written from DOMAIN.md's Duties table (rules 2026.2); due
+moments from issue 10: immediately -> the time of the check, same day -> the later of 17:00
+that day and the check + 2 hours, next working day -> that day at 17:00 (Friday 22 May 2026 ->
+Tuesday 26 May 2026: Monday is Tweede Pinksterdag), on the safety calendar for every duty but
+REFER_COMPLAINT.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ TUESDAY_17 = datetime(2026, 5, 26, 17, 0)
 SETTINGS = Settings()
 
 MINOR_SELF_HARM = {"minor": "yes", "self_endangerment": "yes"}
+#: One duty only: INFORM_PARENTS (a minor offender: no police advice, no expert).
+MINOR_OFFENDER = {"minor": "yes", "criminal_offence": "yes", "pupil_offender": "yes"}
 
 
 def make_case(store: Store, opened_on: str = "2026-05-01") -> int:
@@ -96,16 +99,30 @@ def check(
         (
             {"child_abuse": "doubt"},
             {"child_abuse": "Blauwe plekken, uitleg klopt niet."},
-            {"VEILIG_THUIS_ADVICE": TUESDAY_17},
+            {"VEILIG_THUIS_ADVICE": TODAY_17},
         ),
         (
             {"minor": "yes", "sexual_offence": "yes", "by_staff": "yes"},
             {},
-            {"REPORT_BOARD": NOW, "INFORM_PARENTS": TODAY_17},
+            {"REPORT_BOARD": NOW, "INFORM_PARENTS": TUESDAY_17, "ADVISE_REPORT_POLICE": TUESDAY_17},
         ),
-        ({"staff_relationship": "yes"}, {}, {"REPORT_DIRECTOR": NOW}),
-        (MINOR_SELF_HARM, {}, {"INFORM_PARENTS": TODAY_17}),
-        ({**MINOR_SELF_HARM, "acute_danger": "yes"}, {}, {"ACT_NOW": NOW, "INFORM_PARENTS": NOW}),
+        ({"staff_relationship": "yes"}, {}, {"REPORT_DIRECTOR": TODAY_17}),
+        (
+            {"minor": "yes", "staff_relationship": "yes"},
+            {},
+            {"REPORT_BOARD": NOW, "REPORT_DIRECTOR": TODAY_17},
+        ),
+        (MINOR_SELF_HARM, {}, {"INFORM_PARENTS": TUESDAY_17, "CONSULT_EXPERT": TODAY_17}),
+        (
+            {**MINOR_SELF_HARM, "acute_danger": "yes"},
+            {},
+            {"ACT_NOW": NOW, "INFORM_PARENTS": NOW, "CONSULT_EXPERT": TODAY_17},
+        ),
+        (
+            {"minor": "yes", "sexual_offence": "yes", "recent_assault": "yes"},
+            {},
+            {"REFER_CSG": NOW, "INFORM_PARENTS": TUESDAY_17, "ADVISE_REPORT_POLICE": TUESDAY_17},
+        ),
         ({"minor": "no", "criminal_offence": "yes"}, {}, {"ADVISE_REPORT_POLICE": TUESDAY_17}),
         ({"complaint": "yes"}, {}, {"REFER_COMPLAINT": TUESDAY_17}),
     ],
@@ -142,25 +159,38 @@ def test_overrides_consent_is_taken_from_the_rules(store: Store) -> None:
     assert flags == {"ACT_NOW": True, "ADVISE_REPORT_POLICE": False, "REFER_COMPLAINT": False}
 
 
-def test_same_day_after_five_is_due_at_once(store: Store) -> None:
+def test_same_day_after_five_is_due_two_hours_later(store: Store) -> None:
     case_id = make_case(store)
     late = datetime(2026, 5, 22, 18, 30)
-    record = check(store, case_id, MINOR_SELF_HARM, now=late)
-    assert [o.due_at for o in record.obligations] == [late]
+    record = check(
+        store,
+        case_id,
+        {"self_endangerment": "doubt"},
+        motivations={"self_endangerment": "Somber."},
+        now=late,
+    )
+    assert [(o.duty_code, o.due_at) for o in record.obligations] == [
+        ("CONSULT_EXPERT", datetime(2026, 5, 22, 20, 30))
+    ]
 
 
 def test_due_moment_rules() -> None:
     assert due_moment("immediately", NOW, SETTINGS) == NOW
     assert due_moment("same_day", NOW, SETTINGS) == TODAY_17
+    assert due_moment("same_day", datetime(2026, 5, 22, 16, 0), SETTINGS) == datetime(
+        2026, 5, 22, 18, 0
+    )
     assert due_moment("next_working_day", NOW, SETTINGS) == TUESDAY_17
-    # Before the summer holiday of region zuid: the first school day after it.
-    assert due_moment("next_working_day", datetime(2026, 7, 10, 9, 0), SETTINGS) == datetime(
-        2026, 8, 24, 17, 0
-    )
+    friday = datetime(2026, 7, 10, 9, 0)  # the last school day before the summer holiday (zuid)
+    # A duty that protects a pupil: the safety calendar ignores the school holiday.
+    assert due_moment("next_working_day", friday, SETTINGS) == datetime(2026, 7, 13, 17, 0)
+    (advice,) = escalation.evaluate({"child_abuse": "doubt", "minor": "yes", "acute_danger": "no"})
+    assert due_moment(advice, friday, SETTINGS) == datetime(2026, 7, 10, 17, 0)
+    # A complaint referral: the school calendar, so the first school day after the holiday.
+    (refer,) = escalation.evaluate({"complaint": "yes"})
+    assert due_moment(refer, friday, SETTINGS) == datetime(2026, 8, 24, 17, 0)
     no_holidays = Settings(school_holidays=False)
-    assert due_moment("next_working_day", datetime(2026, 7, 10, 9, 0), no_holidays) == datetime(
-        2026, 7, 13, 17, 0
-    )
+    assert due_moment(refer, friday, no_holidays) == datetime(2026, 7, 13, 17, 0)
     with pytest.raises(ValueError):
         due_moment("none", NOW, SETTINGS)
 
@@ -193,15 +223,22 @@ def test_many_duties_at_once(store: Store) -> None:
         "complaint": "yes",
     }
     record = check(store, case_id, answers)
-    assert record.duties == ("ACT_NOW", "REPORT_BOARD", "INFORM_PARENTS", "REFER_COMPLAINT")
+    assert record.duties == (
+        "ACT_NOW",
+        "REPORT_BOARD",
+        "INFORM_PARENTS",
+        "ADVISE_REPORT_POLICE",
+        "REFER_COMPLAINT",
+    )
     assert [(o.duty_code, o.due_at) for o in record.obligations] == [
         ("ACT_NOW", NOW),
         ("REPORT_BOARD", NOW),
         ("INFORM_PARENTS", NOW),
+        ("ADVISE_REPORT_POLICE", TUESDAY_17),
         ("REFER_COMPLAINT", TUESDAY_17),
     ]
     assert record.route_ids == ()
-    assert len(open_obligations(store, NOW, case_id=case_id)) == 4
+    assert len(open_obligations(store, NOW, case_id=case_id)) == 5
 
 
 def test_meldcode_duties_start_a_route(store: Store) -> None:
@@ -217,10 +254,11 @@ def test_board_requires_minor_is_a_setting(store: Store) -> None:
     case_id = make_case(store)
     adult = {"minor": "no", "sexual_offence": "yes", "by_staff": "yes"}
     now_law = check(store, case_id, adult)
-    assert now_law.duties == ("ADVISE_REPORT_POLICE",)
+    # No minor victim: no board duty, but an expert (the vertrouwensinspecteur) is consulted.
+    assert now_law.duties == ("ADVISE_REPORT_POLICE", "CONSULT_EXPERT")
     assert now_law.board_requires_minor is True
     bill = check(store, case_id, adult, settings=Settings(board_requires_minor=False))
-    assert bill.duties == ("REPORT_BOARD",)
+    assert bill.duties == ("REPORT_BOARD", "ADVISE_REPORT_POLICE", "CONSULT_EXPERT")
     assert bill.board_requires_minor is False
 
 
@@ -260,7 +298,9 @@ def test_doubt_without_motivation_is_refused_naming_the_question(store: Store) -
             motivations={"sexual_offence": " \n"},
         )
     assert caught.value.field == "sexual_offence"
-    assert "Is er een vermoeden van een zedendelict (seksueel misdrijf)?" in caught.value.message
+    assert "Is er een vermoeden van een seksueel misdrijf: seksuele handelingen" in (
+        caught.value.message
+    )
     assert "twijfel" in caught.value.message
     assert counts(store) == before
 
@@ -338,19 +378,19 @@ def test_read_back_answers_motivations_version_and_time(store: Store) -> None:
 
 def test_a_later_check_adds_and_never_overwrites(store: Store) -> None:
     case_id = make_case(store)
-    first = check(store, case_id, MINOR_SELF_HARM, motivations={"minor": "15 jaar"})
+    first = check(store, case_id, MINOR_OFFENDER, motivations={"minor": "15 jaar"})
     later = datetime(2026, 5, 22, 15, 0)
-    second = check(store, case_id, {**MINOR_SELF_HARM, "complaint": "yes"}, now=later)
+    second = check(store, case_id, {**MINOR_OFFENDER, "complaint": "yes"}, now=later)
     one, two = decisions(store, case_id)
     assert (one.id, two.id) == (first.id, second.id)
-    assert dict(one.answers) == MINOR_SELF_HARM and dict(one.motivations) == {"minor": "15 jaar"}
+    assert dict(one.answers) == MINOR_OFFENDER and dict(one.motivations) == {"minor": "15 jaar"}
     assert one.decided_at == NOW and two.decided_at == later
     # INFORM_PARENTS is still open with the same due moment: not created twice.
     assert two.already_open == ("INFORM_PARENTS",)
     assert [o.duty_code for o in two.obligations] == ["REFER_COMPLAINT"]
     assert [o.duty_code for o in one.obligations] == ["INFORM_PARENTS"]
     # A stricter deadline does add a new obligation.
-    third = check(store, case_id, {**MINOR_SELF_HARM, "acute_danger": "yes"}, now=later)
+    third = check(store, case_id, {**MINOR_OFFENDER, "acute_danger": "yes"}, now=later)
     assert [(o.duty_code, o.due_at) for o in third.obligations] == [
         ("ACT_NOW", later),
         ("INFORM_PARENTS", later),
@@ -376,7 +416,7 @@ def _complete(store: Store, obligation_id: int, **kw: object) -> escalation.Obli
 
 def test_complete_an_obligation(store: Store) -> None:
     case_id = make_case(store)
-    (ob,) = check(store, case_id, MINOR_SELF_HARM).obligations
+    (ob,) = check(store, case_id, MINOR_OFFENDER).obligations
     done = _complete(store, ob.id)
     assert done.done and done.done_on == date(2026, 5, 22)
     assert (done.informed_whom, done.informed_how, done.pupil_told_first) == (
@@ -394,7 +434,7 @@ def test_complete_an_obligation(store: Store) -> None:
 
 def test_complete_without_date_is_refused(store: Store) -> None:
     case_id = make_case(store)
-    (ob,) = check(store, case_id, MINOR_SELF_HARM).obligations
+    (ob,) = check(store, case_id, MINOR_OFFENDER).obligations
     with pytest.raises(ValidationError) as caught:
         _complete(store, ob.id, done_on=None)
     assert caught.value.message == "Vul de datum in waarop je dit hebt gedaan."
@@ -404,7 +444,7 @@ def test_complete_without_date_is_refused(store: Store) -> None:
 
 def test_complete_in_the_future_is_refused(store: Store) -> None:
     case_id = make_case(store)
-    (ob,) = check(store, case_id, MINOR_SELF_HARM).obligations
+    (ob,) = check(store, case_id, MINOR_OFFENDER).obligations
     with pytest.raises(ValidationError) as caught:
         _complete(store, ob.id, done_on=date(2026, 5, 23))
     assert caught.value.field == "done_on"
@@ -413,7 +453,7 @@ def test_complete_in_the_future_is_refused(store: Store) -> None:
 
 def test_informing_duty_needs_whom_and_how(store: Store) -> None:
     case_id = make_case(store)
-    (ob,) = check(store, case_id, MINOR_SELF_HARM).obligations
+    (ob,) = check(store, case_id, MINOR_OFFENDER).obligations
     with pytest.raises(ValidationError) as caught:
         _complete(store, ob.id, informed_whom=" ")
     assert caught.value.field == "informed_whom"
@@ -429,7 +469,7 @@ def test_informing_duty_needs_whom_and_how(store: Store) -> None:
 
 def test_complete_on_a_closed_case_is_refused(store: Store) -> None:
     case_id = make_case(store)
-    (ob,) = check(store, case_id, MINOR_SELF_HARM).obligations
+    (ob,) = check(store, case_id, MINOR_OFFENDER).obligations
     close_case(store, case_id)
     with pytest.raises(ValidationError) as caught:
         _complete(store, ob.id)
@@ -442,25 +482,33 @@ def test_complete_on_a_closed_case_is_refused(store: Store) -> None:
 # --- dashboard and closing ------------------------------------------------------------------
 
 
-def test_open_obligations_flag_overdue(store: Store) -> None:
+def test_open_obligations_flag_now_and_overdue(store: Store) -> None:
     case_id = make_case(store)
-    check(store, case_id, {**MINOR_SELF_HARM, "complaint": "yes"})
+    check(store, case_id, {**MINOR_OFFENDER, "complaint": "yes"})
     check(store, case_id, {"acute_danger": "yes"})
     at_three = datetime(2026, 5, 22, 15, 0)
     listed = open_obligations(store, at_three)
-    assert [(o.duty_code, o.overdue) for o in listed] == [
-        ("ACT_NOW", True),
-        ("INFORM_PARENTS", False),
-        ("REFER_COMPLAINT", False),
+    # ACT_NOW (due 14:00) is "nu" for two hours, not "te laat".
+    assert [(o.duty_code, o.status, o.overdue, o.is_now) for o in listed] == [
+        ("ACT_NOW", "now", False, True),
+        ("INFORM_PARENTS", "open", False, False),
+        ("REFER_COMPLAINT", "open", False, False),
     ]
-    # By date: an obligation due today is not overdue until tomorrow.
-    assert [o.overdue for o in open_obligations(store, date(2026, 5, 22))] == [False] * 3
-    monday_night = datetime(2026, 5, 25, 20, 0)
-    assert [o.overdue for o in open_obligations(store, monday_night)] == [True, True, False]
+    assert open_obligations(store, datetime(2026, 5, 22, 15, 59))[0].status == "now"
+    after_two_hours = open_obligations(store, datetime(2026, 5, 22, 16, 1))
+    assert [o.status for o in after_two_hours] == ["overdue", "open", "open"]
+    # By date: an obligation due today is not overdue until tomorrow; an immediate one is "now".
+    assert [o.status for o in open_obligations(store, date(2026, 5, 22))] == [
+        "now",
+        "open",
+        "open",
+    ]
+    tuesday_night = datetime(2026, 5, 26, 20, 0)
+    assert [o.overdue for o in open_obligations(store, tuesday_night)] == [True, True, True]
     items = dashboard_items(store, at_three)
     assert [(i.kind, i.detail, i.overdue, i.due) for i in items] == [
-        ("obligation", "ACT_NOW", True, date(2026, 5, 22)),
-        ("obligation", "INFORM_PARENTS", False, date(2026, 5, 22)),
+        ("obligation", "ACT_NOW", False, date(2026, 5, 22)),
+        ("obligation", "INFORM_PARENTS", False, date(2026, 5, 26)),
         ("obligation", "REFER_COMPLAINT", False, date(2026, 5, 26)),
     ]
     # A closed case no longer shows on the dashboard; its own list still has them.
@@ -477,7 +525,7 @@ def test_close_guard_requires_a_written_reason(store: Store) -> None:
     case_id = make_case(store)
     assert close_guard(store, case_id) == []
     require_close_reason([], "")  # nothing open: no reason needed
-    check(store, case_id, {**MINOR_SELF_HARM, "complaint": "yes"})
+    check(store, case_id, {**MINOR_OFFENDER, "complaint": "yes"})
     pending = close_guard(store, case_id)
     assert [o.duty_code for o in pending] == ["INFORM_PARENTS", "REFER_COMPLAINT"]
     with pytest.raises(ValidationError) as caught:
@@ -504,7 +552,8 @@ def test_consent_overrides_per_recipient(store: Store) -> None:
         ("REPORT_BOARD", ("directie", "bevoegd_gezag")),
         ("INFORM_PARENTS", ("ouders",)),
     ]
-    assert overrides[1].basis.startswith("protocol 3b")
+    assert overrides[1].basis == "protocol 1d, 3b (beleid van de school)"
+    assert "BW" not in overrides[1].basis
     assert overrides_by_recipient(store, case_id) == {
         "directie": ["REPORT_BOARD"],
         "bevoegd_gezag": ["REPORT_BOARD"],

@@ -157,7 +157,7 @@ def test_walk_from_the_check_to_a_closed_case(qtbot, env: Env) -> None:  # type:
     assert rows["minor"].answer() == "no"
     rows["minor"].radios["yes"].click()
     assert rows["minor"].consequence.isVisible()
-    assert "protocol 3b" in rows["minor"].consequence.text()
+    assert "protocol 1d, 3b" in rows["minor"].consequence.text()
     assert rows["minor"].note.isVisible()
     assert _("an adult") in rows["minor"].note.text()
 
@@ -170,18 +170,21 @@ def test_walk_from_the_check_to_a_closed_case(qtbot, env: Env) -> None:  # type:
     assert not rows["by_staff"].isVisible()
     assert "by_staff" not in wizard.answers()  # a hidden answer is not recorded
 
-    _answer(wizard, acute_danger="no", child_abuse="yes", staff_relationship="no",
-            criminal_offence="doubt", self_endangerment="yes")
+    # family_perpetrator is asked only after a yes or doubt on child abuse (among others).
+    assert not rows["family_perpetrator"].isVisible()
+    _answer(wizard, acute_danger="no", pupil_witness="no", child_abuse="yes",
+            family_perpetrator="doubt", staff_relationship="no", criminal_offence="no",
+            self_endangerment="no")
     assert "protocol 1b, 5d" in rows["child_abuse"].consequence.text()
     # complaint unanswered, and the doubt has no motivation yet: Next is refused
     _click(wizard, QWizard.WizardButton.NextButton)
     assert wizard.currentPage() is page
     assert page.error.isVisible()
     assert rows["complaint"].error.isVisible()
-    assert rows["criminal_offence"].motivation.isVisible()
-    assert rows["criminal_offence"].error.text() == _("Write down why you are not sure.")
+    assert rows["family_perpetrator"].motivation.isVisible()
+    assert rows["family_perpetrator"].error.text() == _("Write down why you are not sure.")
     _answer(wizard, complaint="no")
-    rows["criminal_offence"].motivation.setPlainText("Onduidelijk of het slaan strafbaar is.")
+    rows["family_perpetrator"].motivation.setPlainText("Onduidelijk wie er slaat.")
     _click(wizard, QWizard.WizardButton.NextButton)
 
     # The duties: a card with the title, the deadline in words, consent, and the basis.
@@ -206,16 +209,18 @@ def test_walk_from_the_check_to_a_closed_case(qtbot, env: Env) -> None:  # type:
     assert wizard.currentPage() is wizard.recorded_page
     (record,) = decisions(env.store, env.case_id)
     assert record.answers == {
-        "minor": "yes",
         "acute_danger": "no",
+        "minor": "yes",
+        "pupil_witness": "no",
         "child_abuse": "yes",
+        "family_perpetrator": "doubt",
         "sexual_offence": "no",
         "staff_relationship": "no",
-        "criminal_offence": "doubt",
-        "self_endangerment": "yes",
+        "criminal_offence": "no",
+        "self_endangerment": "no",
         "complaint": "no",
     }
-    assert record.motivations == {"criminal_offence": "Onduidelijk of het slaan strafbaar is."}
+    assert record.motivations == {"family_perpetrator": "Onduidelijk wie er slaat."}
     assert record.general_motivation == "Meldcode gestart; ouders nog niet inlichten."
     assert record.rules_version == RULES_VERSION
     assert record.decided_at == NOW
@@ -334,9 +339,9 @@ def test_walk_from_the_check_to_a_closed_case(qtbot, env: Env) -> None:  # type:
 
 def test_no_escalation_needs_a_motivation(qtbot, env: Env, no_message_boxes) -> None:  # type: ignore[no-untyped-def]
     wizard = _wizard(qtbot, env)
-    _answer(wizard, minor="yes", acute_danger="no", child_abuse="no", sexual_offence="no",
-            staff_relationship="no", criminal_offence="no", self_endangerment="no",
-            complaint="no")
+    _answer(wizard, minor="yes", acute_danger="no", pupil_witness="no", child_abuse="no",
+            sexual_offence="no", staff_relationship="no", criminal_offence="no",
+            self_endangerment="no", complaint="no")
     _click(wizard, QWizard.WizardButton.NextButton)
     duties = wizard.duties_page
     assert wizard.currentPage() is duties
@@ -372,16 +377,16 @@ def test_no_escalation_needs_a_motivation(qtbot, env: Env, no_message_boxes) -> 
 
     # A later check adds a record; the first one stays as it was.
     second = _wizard(qtbot, env)
-    _answer(second, minor="yes", acute_danger="no", child_abuse="no", sexual_offence="no",
-            staff_relationship="no", criminal_offence="no", self_endangerment="yes",
-            complaint="no")
+    _answer(second, minor="yes", acute_danger="no", pupil_witness="no", child_abuse="no",
+            sexual_offence="no", staff_relationship="no", criminal_offence="no",
+            self_endangerment="yes", parents_risk="no", complaint="no")
     _click(second, QWizard.WizardButton.NextButton)
-    assert [d.code for d in second.duties_page.duties] == ["INFORM_PARENTS"]
+    assert [d.code for d in second.duties_page.duties] == ["INFORM_PARENTS", "CONSULT_EXPERT"]
     _click(second, QWizard.WizardButton.NextButton)
     _click(second, QWizard.WizardButton.CommitButton)
     first, later = decisions(env.store, env.case_id)
     assert first.duties == ("CONSENT_ONLY",) and first.general_motivation.startswith("Geen")
-    assert later.duties == ("INFORM_PARENTS",)
+    assert later.duties == ("INFORM_PARENTS", "CONSULT_EXPERT")
 
 
 def test_cancelled_halfway_nothing_is_recorded_and_the_draft_resumes(qtbot, env: Env) -> None:  # type: ignore[no-untyped-def]
@@ -429,9 +434,9 @@ def test_locking_keeps_the_draft(qtbot, env: Env) -> None:  # type: ignore[no-un
 
 def test_help_term_then_question_five(qtbot, env: Env) -> None:  # type: ignore[no-untyped-def]
     wizard = _wizard(qtbot, env)
-    _answer(wizard, minor="yes", acute_danger="no", child_abuse="yes", sexual_offence="no",
-            staff_relationship="no", criminal_offence="no", self_endangerment="no",
-            complaint="no")
+    _answer(wizard, minor="yes", acute_danger="no", pupil_witness="no", child_abuse="yes",
+            family_perpetrator="yes", sexual_offence="no", staff_relationship="no",
+            criminal_offence="no", self_endangerment="no", complaint="no")
     _click(wizard, QWizard.WizardButton.NextButton)
     _click(wizard, QWizard.WizardButton.NextButton)
     _click(wizard, QWizard.WizardButton.CommitButton)

@@ -32,6 +32,9 @@ def test_ids_of_domain_md() -> None:
         "kindermishandeling",
         "zelfbeschadiging",
         "strafbaar_feit",
+        "seksuele_intimidatie",
+        "agressie_geweld",
+        "thuissituatie",
     }
     assert set(lists.ESCALATING_CATEGORIES) <= set(lists.CATEGORIES)
     assert set(lists.MEANWHILE_HELP) <= set(lists.EXTERNAL_HELP)

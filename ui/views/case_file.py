@@ -521,9 +521,13 @@ class CaseFileView(QWidget):
         for obligation in open_ones:
             due = obligation.due_at.strftime("%d-%m-%Y %H:%M")
             text = _("{title} — by {due}").format(title=obligation.title, due=due)
-            if obligation.overdue:
+            if getattr(obligation, "is_now", False):
+                text += " " + _("(now)")
+            elif obligation.overdue:
                 text += " " + _("(overdue)")
             line = label("• " + text, "error" if obligation.overdue else "")
+            if getattr(obligation, "is_now", False):
+                line.setStyleSheet("color: #c25e00; font-weight: 600;")
             line.setToolTip(f"{obligation.basis}\n{obligation.instruction}".strip())
             self.obligation_layout.addWidget(line)
         if done:

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 OVERDUE = QColor("#b00020")
+NOW = QColor("#c25e00")  # an immediate duty within its two hours: "nu", not "te laat"
 QUIET = QColor("#6a7785")
 ROLE = Qt.ItemDataRole.UserRole
 
@@ -60,6 +61,7 @@ class Row:
     case_id: int | None
     overdue: bool = False
     urgent: bool = False
+    now: bool = False  # an immediate duty within its two hours (orange "nu")
 
 
 class Section(QWidget):
@@ -113,6 +115,8 @@ class Section(QWidget):
                 item.setToolTip(column, text)
                 if row.overdue:
                     item.setForeground(column, QBrush(OVERDUE))
+                elif row.now:
+                    item.setForeground(column, QBrush(NOW))
                 if row.urgent:
                     item.setFont(column, bold)
             self.tree.addTopLevelItem(item)
@@ -127,9 +131,11 @@ class Section(QWidget):
         return [item for item in items if item is not None and item.data(0, ROLE) is not None]
 
 
-def _marks(overdue: bool, urgent: bool = False, today: bool = False) -> str:
+def _marks(overdue: bool, urgent: bool = False, today: bool = False, now: bool = False) -> str:
     marks = []
-    if overdue:
+    if now:
+        marks.append(_("now"))
+    elif overdue:
         marks.append(_("too late"))
     elif today:
         marks.append(_("today"))
@@ -307,8 +313,8 @@ class DashboardView(QWidget):
             for o in open_obligations(store, now):
                 rows.append(Row(
                     (short_moment(o.due_at), pupil(o.case_id), o.title,
-                     _marks(o.overdue, today=o.due_at.date() == now.date())),
-                    "obligation", o.id, o.case_id, overdue=o.overdue,
+                     _marks(o.overdue, today=o.due_at.date() == now.date(), now=o.is_now)),
+                    "obligation", o.id, o.case_id, overdue=o.overdue, now=o.is_now,
                 ))
         else:
             rows += [

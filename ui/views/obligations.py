@@ -62,6 +62,7 @@ QLabel#consequenceYes { background: #fff6e8; border-left: 3px solid #d59a3a; pad
                         color: #3d2a00; }
 QLabel#fieldError { color: #a01818; }
 QLabel#overdue { color: #b3261e; font-weight: 600; }
+QLabel#now { color: #c25e00; font-weight: 600; }
 """
 
 
@@ -101,9 +102,18 @@ def due_short(obligation: Obligation) -> str:
 def status_text(obligation: Obligation) -> str:
     if obligation.done_on is not None:
         return _("Done on {date}").format(date=short_date(obligation.done_on))
+    if obligation.is_now:
+        return _("Now")
     if obligation.overdue:
         return _("Overdue")
     return _("Still to do")
+
+
+def status_object(obligation: Obligation) -> str:
+    """The style of an open obligation's status line: "now" (orange), "overdue" (red)."""
+    if obligation.is_now:
+        return "now"
+    return "overdue" if obligation.overdue else "basis"
 
 
 ANSWER_ORDER = ("yes", "no", "doubt")
@@ -330,7 +340,7 @@ class ObligationsPanel(QWidget):
             layout.addWidget(plain(_completion_text(obligation), "muted"))
         else:
             line = f"{due_short(obligation)} · {status_text(obligation)}"
-            layout.addWidget(label(line, "overdue" if obligation.overdue else "basis"))
+            layout.addWidget(label(line, status_object(obligation)))
             if obligation.overrides_consent:
                 layout.addWidget(label(_("Goes before the pupil's consent"), "muted"))
         layout.addWidget(

@@ -464,7 +464,7 @@ class DutiesPage(QWizardPage):
     def deadline_text(self, duty: Duty, now: datetime) -> str:
         if duty.deadline in ("none", "immediately"):
             return deadline_word(duty.deadline)
-        due = due_moment(duty.deadline, now, self.owner.settings)
+        due = due_moment(duty, now, self.owner.settings)
         if duty.deadline == "same_day":
             return _("Today, by {time} at the latest").format(time=due.strftime("%H:%M"))
         return _("{deadline}: {moment}").format(

@@ -1,6 +1,8 @@
-"""The escalation rules against DOMAIN.md ("Escalation questions", "Duties").
+"""The escalation rules of version 2026.1 (still readable: stored decisions read back with them).
 
-Expectations are written here from DOMAIN.md's text, never recomputed from the rule table:
+2026.1 is no longer the current version (see test_escalation_2026_2.py); these tests pin the
+old table so that a decision made under it keeps meaning what it meant. Expectations were
+written from DOMAIN.md's text of that time, never recomputed from the rule table:
 `domain_duties` below is DOMAIN.md's duties table in plain Python, and the engine must agree
 with it on every one of the 3^9 answer combinations.
 """
@@ -23,15 +25,31 @@ from app.rules import escalation
 from app.rules.escalation import (
     ANSWERS,
     DEADLINES,
-    DUTY_CODES,
-    QUESTIONS,
-    RULES_VERSION,
     Duty,
     EscalationRuleError,
-    evaluate,
-    load_rules,
-    questions_to_ask,
+    RuleTable,
+    rules_for_version,
 )
+from app.rules.escalation import load_rules as load_current
+
+V1_FILE = "escalation-v1.json"
+V1: RuleTable = rules_for_version("2026.1")
+RULES_VERSION = "2026.1"
+QUESTIONS = V1.questions
+DUTY_CODES = V1.duty_codes
+
+
+def evaluate(answers: Mapping[str, str], *, board_requires_minor: bool = True) -> list[Duty]:
+    return V1.evaluate(answers, {"board_requires_minor": board_requires_minor})
+
+
+def questions_to_ask(answers: Mapping[str, str]) -> list[object]:
+    return list(V1.questions_to_ask(answers))
+
+
+def load_rules(path: Path | None = None) -> RuleTable:
+    return load_current(path if path is not None else resource_path("rules", V1_FILE))
+
 
 # --- DOMAIN.md, written out ---------------------------------------------------------------
 
@@ -470,7 +488,8 @@ def test_a_skipped_question_never_changes_the_duties(evaluated: dict[bool, Evalu
 
 
 def bundled_table() -> dict[str, Any]:
-    with resource_path("rules", escalation.TABLE_FILE).open(encoding="utf-8") as f:
+    assert escalation.VERSION_FILES[RULES_VERSION] == V1_FILE
+    with resource_path("rules", V1_FILE).open(encoding="utf-8") as f:
         data: dict[str, Any] = json.load(f)
     return data
 
@@ -482,8 +501,9 @@ def write_table(tmp_path: Path, data: dict[str, Any] | str) -> Path:
 
 
 def test_bundled_table_loads_and_is_cached() -> None:
-    assert load_rules() is load_rules()
+    assert load_rules() is load_rules() is V1
     assert load_rules().version == RULES_VERSION
+    assert escalation.RULES_VERSION == "2026.2"  # no longer the current version
 
 
 def test_a_changed_table_changes_the_rules_without_code(tmp_path: Path) -> None:
@@ -567,7 +587,12 @@ MALFORMED: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ),
     ("duplicate question id", lambda t: t["questions"][1].update(id="minor"), "not unique"),
     ("question without text", lambda t: t["questions"][1].update(text=" "), "non-empty text"),
-    ("unsupported format", lambda t: t.update(format=2), "format 2"),
+    ("unsupported format", lambda t: t.update(format=3), "format 3"),
+    (
+        "format 2 key in a format 1 table",
+        lambda t: t["questions"][1].update(doubt="yes"),
+        "unknown key",
+    ),
     ("no duties", lambda t: t.update(duties=[]), "non-empty list"),
 ]
 
