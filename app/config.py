@@ -32,6 +32,8 @@ class StoreConfig:
     pin_hash: str = ""
     demo: bool = False
     setup_complete: bool = False
+    # Windows refused to keep the key (policy): shown on the dashboard, scheduled backups stop.
+    keyring_refused: bool = False
     format: int = 1
 
     def has_pin(self) -> bool:

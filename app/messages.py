@@ -60,6 +60,12 @@ def reason_message(reason: str) -> str:
             "The computer's keyring did not work. Vertrouwd will ask for the recovery key "
             "each time it starts."
         ),
+        "keyring_refused": _(
+            "Windows does not allow Vertrouwd to keep the key on this computer (a rule set by "
+            "the school's IT department). Vertrouwd will ask for the recovery key each time it "
+            "starts, and scheduled backups cannot run: make backups by hand, or ask IT to allow "
+            "saved credentials."
+        ),
         "keyring_empty": _(
             "The key is no longer remembered on this computer. Type the recovery key from "
             "your recovery sheet; Vertrouwd will remember it again."

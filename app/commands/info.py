@@ -11,7 +11,7 @@ from app import __version__
 from app.cli import data_dir_of, get_provider, open_session
 from app.commands import add
 from app.i18n import _
-from app.security.keys import KeyringProvider, generate_recovery_key
+from app.security.keys import KeyProvider, KeyringProvider, generate_recovery_key
 from app.store.db import Store, StoreError, is_plaintext_sqlite
 from app.store.settings import load_settings
 
@@ -50,7 +50,7 @@ def cmd_self_check(args: argparse.Namespace) -> int:
     provider = get_provider()
     label = provider.backend_label() if isinstance(provider, KeyringProvider) else provider.name
     if provider.available():
-        _check(_("Keyring"), True, label)
+        _check(_("Keyring"), True, _keyring_probe(provider, label))
     else:
         _check(_("Keyring"), True, _("{backend} is not a secure keyring: the key will be asked "
                                       "at each start").format(backend=label))
@@ -110,3 +110,22 @@ def cmd_status(args: argparse.Namespace) -> int:
     finally:
         session.lock()
     return 0
+
+
+def _keyring_probe(provider: KeyProvider, label: str) -> str:
+    """Write, read and remove a throw-away entry: says so when a policy refuses saved keys."""
+    import secrets
+
+    from app.messages import reason_message
+    from app.security.keys import KeyProblem
+
+    probe, secret = "self-check-" + secrets.token_hex(4), secrets.token_hex(8)
+    try:
+        provider.put(probe, secret)
+        works = provider.get(probe) == secret
+    except KeyProblem as problem:
+        return f"{label}: {reason_message(problem.reason)}"
+    finally:
+        provider.delete(probe)
+    return label if works else f"{label}: {reason_message('keyring_failed')}"
+

@@ -19,6 +19,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Protocol
 
+from app.security import winvault
+
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # 31 symbols: no 0/O, 1/I/L
 GROUPS = 6
 GROUP_LEN = 5
@@ -159,7 +161,10 @@ class KeyringProvider:
         if backend is None:
             raise KeyProblem("keyring_unavailable")
         try:
-            value = backend.get_password(SERVICE, f"store-{store_id}")  # type: ignore[attr-defined]
+            if winvault.is_winvault(backend):
+                value = winvault.get(backend, SERVICE, f"store-{store_id}")
+            else:
+                value = backend.get_password(SERVICE, f"store-{store_id}")  # type: ignore[attr-defined]
         except Exception as exc:
             raise KeyProblem("keyring_failed") from exc
         return value if isinstance(value, str) and value else None
@@ -169,13 +174,20 @@ class KeyringProvider:
         if backend is None:
             raise KeyProblem("keyring_unavailable")
         try:
-            backend.set_password(SERVICE, f"store-{store_id}", key)  # type: ignore[attr-defined]
+            if winvault.is_winvault(backend):
+                winvault.put(backend, SERVICE, f"store-{store_id}", key)
+            else:
+                backend.set_password(SERVICE, f"store-{store_id}", key)  # type: ignore[attr-defined]
         except Exception as exc:
-            raise KeyProblem("keyring_failed") from exc
+            reason = "keyring_refused" if winvault.refused_by_policy(exc) else "keyring_failed"
+            raise KeyProblem(reason) from exc
 
     def delete(self, store_id: str) -> None:
         backend = self._backend()
         if backend is None:
+            return
+        if winvault.is_winvault(backend):
+            winvault.delete(backend, SERVICE, f"store-{store_id}")
             return
         try:
             backend.delete_password(SERVICE, f"store-{store_id}")  # type: ignore[attr-defined]

@@ -84,6 +84,7 @@ def create_store(
         except KeyProblem as problem:
             warnings.append(problem.reason)
             config.key_mode = "ask"
+            config.keyring_refused = problem.reason == "keyring_refused"
             config.set_pin(None)
     save_config(data_dir, config)
 

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.lists import REFERRAL_SOURCES, label
 from app.i18n import _
+from app.messages import reason_message
 from app.services.casework import ValidationError, answer_request, get_case, list_requests
 from app.services.dashboard import dashboard
 from app.store.db import Store
@@ -354,6 +355,10 @@ class DashboardView(QWidget):
             warn = age > settings.backup_warn_days
             if warn:
                 text += " " + _("Make a new one soon.")
+        session = getattr(self.main_window, "session", None)
+        if session is not None and session.config.keyring_refused:
+            text += " " + reason_message("keyring_refused")
+            warn = True
         _restyle(self.backup_label, text, "warning" if warn else "subtitle")
 
     def _show_retention(self, due: Sequence[Any]) -> None:
