@@ -66,7 +66,15 @@ def open_session(args: argparse.Namespace, data_dir: Path) -> Session:
     except UnlockNeeds as needs:
         if typed is None and needs.can_type_key and needs.reason != "missing":
             try:
-                return unlock(data_dir, provider, read_key(args))
+                key = read_key(args)
+            except UserError as no_key:
+                if needs.reason == "ask":
+                    raise
+                # Say why the key was not there (keyring empty, changed, untrusted; the
+                # settings file damaged) before saying how to give it.
+                raise UserError(f"{reason_message(needs.reason)} {no_key}") from None
+            try:
+                return unlock(data_dir, provider, key)
             except UnlockNeeds as again:
                 raise UserError(reason_message(again.reason)) from None
         raise UserError(reason_message(needs.reason)) from None

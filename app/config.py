@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import uuid
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from app.files import write_atomic
@@ -66,7 +68,15 @@ def load_config(data_dir: Path) -> StoreConfig | None:
         return None
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(raw, dict):
+            raise TypeError("not an object")
+        defaults = StoreConfig(store_id="")
         known = {k: raw[k] for k in StoreConfig.__dataclass_fields__ if k in raw}
+        for name, value in known.items():
+            if type(value) is not type(getattr(defaults, name)):
+                raise TypeError(name)
+        if "store_id" not in known:
+            known["store_id"] = ""  # never invent an id for an existing store here
         config = StoreConfig(**known)
     except (OSError, ValueError, TypeError) as exc:
         raise ConfigError(str(path)) from exc
@@ -78,3 +88,14 @@ def load_config(data_dir: Path) -> StoreConfig | None:
 def save_config(data_dir: Path, config: StoreConfig) -> None:
     text = json.dumps(asdict(config), indent=2, sort_keys=True)
     write_atomic(config_path(data_dir), text.encode("utf-8"))
+
+
+def set_config_aside(data_dir: Path, moment: datetime) -> Path | None:
+    """Move a damaged config out of the way (kept, never deleted) so it can be rebuilt."""
+    path = config_path(data_dir)
+    aside = path.with_name(f"{path.name}.damaged-{moment.strftime('%Y%m%d-%H%M%S')}")
+    try:
+        os.replace(path, aside)
+    except OSError:
+        return None
+    return aside

@@ -56,6 +56,11 @@ def reason_message(reason: str) -> str:
             "This computer has no safe place to remember the key (no secure keyring). "
             "Vertrouwd will ask for the recovery key each time it starts."
         ),
+        "keyring_untrusted": _(
+            "The keyring on this computer is not a safe one (it may keep keys in a plain "
+            "file), so Vertrouwd does not take the key from it. Type the recovery key from "
+            "your recovery sheet."
+        ),
         "keyring_failed": _(
             "The computer's keyring did not work. Vertrouwd will ask for the recovery key "
             "each time it starts."
@@ -83,5 +88,15 @@ def reason_message(reason: str) -> str:
             "ABCDE-FGHJK-MNPQR-STUVW-XYZ23-45678."
         ),
         "config": _("The settings file beside the data file is damaged."),
+        "config_damaged": _(
+            "The settings file beside the data file (vertrouwd.json) is damaged. Open "
+            "Vertrouwd with the recovery key: it rebuilds the settings file from the data file "
+            "(with the command line: --key-stdin)."
+        ),
+        "other_store": _(
+            "This folder holds what is left of another data file (its settings or backups). "
+            "Restore that data file from a backup, choose another folder, or, to start a new "
+            "data file here all the same, use init --new-store."
+        ),
     }
     return messages.get(reason, _("Something went wrong: {reason}.").format(reason=reason))

@@ -195,9 +195,12 @@ class MainWindow(QMainWindow):
 
     def ask_unlock(self) -> bool:
         pin_only = False
-        from app.config import load_config
+        from app.config import ConfigError, load_config
 
-        config = load_config(self.data_dir)
+        try:
+            config = load_config(self.data_dir)
+        except ConfigError:
+            config = None
         reason = "ask"
         if config is not None and config.key_mode == "keyring":
             if config.has_pin():

@@ -11,7 +11,7 @@ from app.commands import add
 from app.i18n import _
 from app.messages import reason_message
 from app.security.keys import generate_recovery_key
-from app.security.vault import Session, create_store
+from app.security.vault import Session, check_new_folder, create_store
 from app.store.settings import REGIONS, Settings
 
 
@@ -22,6 +22,9 @@ def register(sub: Any) -> None:
     init.add_argument("--region", choices=REGIONS, default="zuid", help=_("holiday region"))
     init.add_argument("--vp-name", default="", help=_("name of the confidential adviser"))
     init.add_argument("--key-mode", choices=("keyring", "ask"), default="keyring")
+    init.add_argument("--new-store", action="store_true",
+                      help=_("start a new data file in a folder that holds the settings or "
+                             "backups of another one"))
 
     demo = add(sub, "demo", _("create and open a demo data file with invented pupils"), cmd_demo)
     demo.add_argument("--years", type=int, default=3, help=_("school years of demo data"))
@@ -34,12 +37,15 @@ def _create(args: argparse.Namespace, settings: Settings, *, demo: bool) -> Sess
     data_dir = data_dir_of(args, demo=demo)
     if store_exists(data_dir):
         raise UserError(reason_message("exists"))
+    new_store = bool(getattr(args, "new_store", False))
+    check_new_folder(data_dir, new_store=new_store)
     key = generate_recovery_key()
     # The key is shown before anything is written (R15): a kill later leaves a store that
     # this key opens.
     print(key, flush=True)
     session = create_store(
-        data_dir, settings, key, key_mode=args.key_mode, provider=get_provider(), demo=demo
+        data_dir, settings, key, key_mode=args.key_mode, provider=get_provider(), demo=demo,
+        new_store=new_store,
     )
     for warning in session.warnings:
         print(reason_message(warning), file=sys.stderr)

@@ -36,6 +36,11 @@ SECURE_BACKENDS = frozenset(
     }
 )
 
+#: Backends that mean "there is no keyring" rather than "an unsafe one".
+UNUSABLE_BACKENDS = frozenset(
+    {"none", "keyring.backends.fail.Keyring", "keyring.backends.null.Keyring"}
+)
+
 
 class KeyProblem(Exception):
     """Base for key problems; `.reason` is a stable code the GUI and CLI translate."""
@@ -156,10 +161,15 @@ class KeyringProvider:
     def available(self) -> bool:
         return self._backend() is not None
 
+    def untrusted(self) -> bool:
+        """True when a keyring backend is there but not a safe one (a plaintext file, say)."""
+        label = self.backend_label()
+        return self._backend() is None and label not in UNUSABLE_BACKENDS
+
     def get(self, store_id: str) -> str | None:
         backend = self._backend()
         if backend is None:
-            raise KeyProblem("keyring_unavailable")
+            raise KeyProblem("keyring_untrusted" if self.untrusted() else "keyring_unavailable")
         try:
             if winvault.is_winvault(backend):
                 value = winvault.get(backend, SERVICE, f"store-{store_id}")

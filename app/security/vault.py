@@ -21,16 +21,29 @@ from pathlib import Path
 
 from app import journal, winfs
 from app.clock import Clock, SystemClock
-from app.config import StoreConfig, load_config, save_config
+from app.config import ConfigError, StoreConfig, load_config, save_config, set_config_aside
 from app.files import fsync_dir
 from app.output_guard import remember_data_dir
 from app.paths import make_private_dir, store_path
 from app.security.keys import KeyProblem, KeyProvider, KeyringProvider, key_check
 from app.services.rekey import settle_pending_rekey
 from app.store.db import Store, StoreError
+from app.store.identity import new_store_id, settle_identity, write_store_id
 from app.store.settings import Settings, save_settings
 
 SETUP_SUFFIX = ".setup"
+
+
+def store_leftovers(data_dir: Path) -> list[Path]:
+    """Files in `data_dir` that belonged to a store: backups, safety and migration copies."""
+    try:
+        return [
+            p for p in data_dir.iterdir()
+            if p.name.startswith(("vertrouwd-backup-", "vertrouwd.db."))
+            and not p.name.endswith(SETUP_SUFFIX)
+        ]
+    except OSError:
+        return []
 
 
 @dataclass
@@ -49,6 +62,20 @@ class Session:
         self.key = None
 
 
+def check_new_folder(data_dir: Path, *, new_store: bool) -> None:
+    """Refuse (StoreError "other_store") a folder whose store went missing: its config says
+    set-up was finished, or backups or copies of a store lie there. A new store would take its
+    place. Only with `new_store` (init --new-store) is that what the VP wants."""
+    if new_store:
+        return
+    try:
+        previous = load_config(data_dir)
+    except ConfigError:
+        raise StoreError("other_store", "config") from None
+    if (previous is not None and previous.setup_complete) or store_leftovers(data_dir):
+        raise StoreError("other_store", str(data_dir))
+
+
 def create_store(
     data_dir: Path,
     settings: Settings,
@@ -59,6 +86,7 @@ def create_store(
     clock: Clock | None = None,
     demo: bool = False,
     pin: str | None = None,
+    new_store: bool = False,
 ) -> Session:
     clock = clock or SystemClock()
     remember_data_dir(data_dir)
@@ -66,7 +94,9 @@ def create_store(
     final = store_path(data_dir)
     if final.exists():
         raise StoreError("exists", str(final))
-    config = load_config(data_dir) or StoreConfig()
+    check_new_folder(data_dir, new_store=new_store)
+    # A new store always gets a new id: never one of a config left behind (issue 12).
+    config = StoreConfig(store_id=new_store_id())
     config.key_mode = key_mode
     config.key_check = key_check(key, config.store_id)
     config.demo = demo
@@ -76,6 +106,8 @@ def create_store(
         try:
             if not provider.available():
                 raise KeyProblem("keyring_unavailable")
+            if provider.get(config.store_id) is not None:
+                raise KeyProblem("keyring_failed")  # never overwrite another store's entry
             provider.put(config.store_id, key)
             if provider.get(config.store_id) != key:
                 raise KeyProblem("keyring_failed")
@@ -93,6 +125,7 @@ def create_store(
         temp.unlink()
     store = Store.open(temp, key, create=True)
     try:
+        write_store_id(store, config.store_id)
         save_settings(store, settings)
         journal.append(store, clock.now().isoformat(), "created")
     finally:
@@ -132,7 +165,15 @@ def unlock(
     path = store_path(data_dir)
     if not path.exists():
         raise UnlockNeeds("missing", can_type_key=False)
-    config = load_config(data_dir)
+    try:
+        config = load_config(data_dir)
+    except ConfigError:
+        # A damaged config: the recovery key opens the store, which rebuilds the config from
+        # what it holds (the store id inside it); the damaged file is kept aside.
+        if typed_key is None:
+            raise UnlockNeeds("config_damaged") from None
+        set_config_aside(data_dir, clock.now())
+        config = None
     if config is None:
         config = StoreConfig(key_mode="ask", store_id="")
     key = typed_key
@@ -158,6 +199,10 @@ def unlock(
             raise UnlockNeeds("damaged" if right else "wrong_key") from None
         retry = error.reason == "wrong_key_or_damaged"
         raise UnlockNeeds(error.reason, can_type_key=retry) from None
+    try:
+        settle_identity(store, data_dir, config, key, provider)
+    except OSError:
+        pass  # a read-only folder: the copy in the config is refreshed at the next unlock
     session = Session(data_dir, store, config, key)
     if typed_key is not None and config.key_mode == "keyring" and config.store_id:
         # The VP typed the key because the keyring lost it: put it back where it belongs.

@@ -47,6 +47,7 @@ from app.paths import make_private_dir, store_path
 from app.security.keys import key_check
 from app.security.vault import Session
 from app.store.db import Store, StoreError, connect, is_plaintext_sqlite
+from app.store.identity import read_store_id, settle_identity
 from app.store.schema import SCHEMA_VERSION
 
 PREFIX = "vertrouwd-backup-"
@@ -422,6 +423,10 @@ def make_backup(
         raise BackupError("source_unreadable", str(exc)) from None
     _check_folder(folder, needed)
     _check_not_data_folder(folder, session.data_dir)
+    try:
+        store_id = read_store_id(store) or session.config.store_id
+    except StoreError as error:
+        raise BackupError("source_unreadable", error.reason) from None
     _remove_stale(folder)
     moment = clock.now()
     names = _names(folder, moment)
@@ -444,8 +449,8 @@ def make_backup(
             "created_at": moment.isoformat(),
             "app_version": __version__,
             "schema_version": version,
-            "store_id": session.config.store_id,
-            "key_check": key_check(key, session.config.store_id),
+            "store_id": store_id,
+            "key_check": key_check(key, store_id),
             "size": size,
             "sha256": digest,
             "counts": counts,
@@ -465,7 +470,7 @@ def make_backup(
     fsync_dir(folder)
     result = BackupResult(names.final, names.manifest, moment, size, digest, counts)
     try:
-        result.pruned = prune(folder, session.config.store_id, generations)
+        result.pruned = prune(folder, store_id, generations, just_made=names.final)
     except OSError as exc:
         result.warnings.append(f"prune: {exc.strerror}")
     try:
@@ -517,26 +522,65 @@ def list_backups(folder: Path, store_id: str | None = None) -> list[Path]:
     return [path for _order_key, path in sorted(found)]
 
 
-def prune(folder: Path, store_id: str, generations: int) -> list[Path]:
-    """Remove this store's backups beyond the newest `generations` (at least one is kept),
-    each with its manifest, and this store's manifests whose backup is gone (a prune that was
-    interrupted) when they are older than every kept backup."""
-    backups = list_backups(folder, store_id)
+def _moment(manifest: dict[str, Any]) -> datetime | None:
+    moment = _parse_time(manifest.get("created_at"))
+    if moment is not None and moment.tzinfo is not None:
+        moment = moment.astimezone().replace(tzinfo=None)
+    return moment
+
+
+def _generations(folder: Path, store_id: str) -> list[tuple[datetime, tuple[str, int], Path]]:
+    """This store's backups with a readable manifest and moment, oldest moment first. A backup
+    without one belongs to no store and is never pruned."""
+    found = []
+    for path in folder.iterdir():
+        order = _order(path)
+        if order is None or path.suffix != ".db" or path.is_symlink() or not path.is_file():
+            continue
+        manifest = read_manifest(path)
+        if manifest is None or manifest.get("store_id") != store_id:
+            continue
+        moment = _moment(manifest)
+        if moment is not None:
+            found.append((moment, order, path))
+    return sorted(found)
+
+
+def prune(
+    folder: Path, store_id: str, generations: int, *, just_made: Path | None = None
+) -> list[Path]:
+    """Remove this store's oldest backups beyond `generations` (at least one is kept), each
+    with its manifest, and this store's manifests whose backup is gone (a prune that was
+    interrupted) when they are older than every kept backup.
+
+    Store and order come from each backup's manifest (store id, moment made), never from the
+    file name; the newest backup and `just_made` are never removed, whatever the clock did
+    (a backup made while the clock was a year ahead does not push out the one just made)."""
+    if not store_id:
+        return []
+    items = _generations(folder, store_id)
     keep = max(1, generations)
+    protected = {items[-1][2]} if items else set()
+    if just_made is not None:
+        protected.add(just_made)
+    removable = [item for item in items if item[2] not in protected]
+    excess = max(0, len(items) - keep)
     removed: list[Path] = []
-    for path in backups[:-keep]:
+    for _moment_made, _order_key, path in removable[:excess]:
         winfs.unlink(path)
         _remove(manifest_path_for(path))
         removed.append(path)
-    oldest = _order(backups[-keep:][0]) if backups else None
+    kept = [item for item in items if item[2] not in removed]
+    oldest = kept[0][0] if kept else None
     for path in folder.glob(PREFIX + "*.json"):
-        order = _order(path)
-        if oldest is None or order is None or order >= oldest:
+        if oldest is None or path.with_suffix(".db").exists():
             continue
-        if not path.with_suffix(".db").exists():
-            manifest = read_manifest(path)
-            if manifest is not None and manifest.get("store_id") == store_id:
-                _remove(path)
+        manifest = read_manifest(path)
+        if manifest is None or manifest.get("store_id") != store_id:
+            continue
+        moment = _moment(manifest)
+        if moment is not None and moment < oldest:
+            _remove(path)
     if removed:
         fsync_dir(folder)
     return removed
@@ -771,6 +815,9 @@ def restore_backup(data_dir: Path, backup: Path, key: str, *, clock: Clock) -> R
     )
     store = Store.open(target, key)
     try:
+        with contextlib.suppress(OSError):  # the id inside the store wins over the manifest's
+            settle_identity(store, data_dir, config, key)
+        report.store_id = config.store_id
         report.counts = store.table_counts()
         stamp = found.created_at.strftime("%Y%m%d-%H%M%S") if found.created_at else ""
         try:

@@ -30,8 +30,10 @@ class Cli:
         *,
         keyring_backend: str = "keyring.backends.null.Keyring",
         cwd: Path = ROOT,
+        module: str = "app",
     ) -> None:
         self.base = base
+        self.module = module
         self.cwd = cwd
         home = base / "home"
         home.mkdir(parents=True, exist_ok=True)
@@ -53,7 +55,7 @@ class Cli:
 
     def __call__(self, *args: str, stdin: str | None = None) -> Run:
         proc = subprocess.run(
-            [sys.executable, "-m", "app", *args],
+            [sys.executable, "-m", self.module, *args],
             input=stdin.encode() if stdin is not None else None,
             stdin=None if stdin is not None else subprocess.DEVNULL,
             capture_output=True,
