@@ -150,6 +150,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(_("The backup was updated to this version of Vertrouwd."))
     if report.safety_copy is not None:
         print(_("The previous data file was kept as {path}.").format(path=report.safety_copy))
+    if report.reapplied.events:
+        from app.services.erasure_ledger import reapplied_message
+
+        print(reapplied_message(report.reapplied))
     if report.key_mode == "keyring" and report.key_changed:
         provider = get_provider()
         try:

@@ -213,4 +213,15 @@ def unlock(
         journal.append(store, clock.now().isoformat(), "unlocked")
     except StoreError as error:
         session.warnings.append(error.reason)
+    _age_out_safety_copies(session, clock)
     return session
+
+
+def _age_out_safety_copies(session: Session, clock: Clock) -> None:
+    """Safety copies older than the setting (at most 30 days) go (issue 13 item 4)."""
+    from app.services.copies import prune_safety_copies
+    from app.store.settings import load_settings
+
+    with contextlib.suppress(StoreError):
+        days = load_settings(session.store).safety_copy_days
+        prune_safety_copies(session.data_dir, now=clock.now(), max_days=days)

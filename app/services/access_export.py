@@ -15,12 +15,10 @@ Fonts: a TrueType font with wide coverage (Arial or Segoe UI on Windows, DejaVu 
 Liberation Sans elsewhere) is used when one is found, so that names such as "Łukasz" or
 "Şahin" print correctly; otherwise Helvetica (WinAnsi: the Dutch accents only).
 
-`erase_pupil` erases one pupil on request: all of the pupil's cases with everything hanging off
-them, the pupil's requests, and the pupil, through `app.services.retention.erase` in ONE
-transaction, then the same `optimize` + `VACUUM`. The journal records `erased` with counts.
-Requests registered with only a name (`pupil_label`, no link) are not found automatically:
+Erasure on request lives in `app.services.erasure` (with its legal limits). Requests
+registered with only a name (`pupil_label`, no link) are not found automatically:
 `unlinked_requests_like` lists candidates for the VP, who passes the ones that are about this
-pupil as `also_requests` to both functions.
+pupil as `also_requests` to the export and to the erasure.
 """
 
 from __future__ import annotations
@@ -62,14 +60,11 @@ from app.services.escalation import (
 )
 from app.services.meldcode import MeldcodeRoute, routes_for_case
 from app.services.pupils import fold
-from app.services.retention import compact_after, erase
 from app.services.rows import REQUEST_SELECT, load_case, load_pupil, request_from_row
-from app.services.validation import not_found
 from app.store.db import Store
 from app.store.settings import load_settings
 
 __all__ = [
-    "erase_pupil",
     "marking",
     "pupil_export_pdf",
     "unlinked_requests_like",
@@ -592,39 +587,3 @@ def pupil_export_pdf(
         pages=pages,
     )
     return pdf
-
-
-# --- erasure ----------------------------------------------------------------------------
-
-
-def erase_pupil(
-    store: Store, pupil_id: int, *, now: datetime, also_requests: Sequence[int] = ()
-) -> int:
-    """Erase one pupil on request (AVG art. 17): every case of the pupil with everything
-    hanging off it, the pupil's requests (and `also_requests`), and the pupil; one
-    transaction, journal `erased` with counts, then `optimize` + `VACUUM` (RetentionError when
-    only that fails). Returns the number of cases erased. Open cases are erased too: the VP
-    has decided."""
-    with store.transaction() as conn:
-        if conn.execute("SELECT 1 FROM pupil WHERE id = ?", (pupil_id,)).fetchone() is None:
-            raise not_found()
-        case_ids = [
-            int(r[0])
-            for r in conn.execute("SELECT id FROM case_file WHERE pupil_id = ?", (pupil_id,))
-        ]
-        request_ids = [
-            int(r[0])
-            for r in conn.execute("SELECT id FROM request WHERE pupil_id = ?", (pupil_id,))
-        ] + [int(r) for r in also_requests]
-        counts = erase(conn, case_ids, request_ids=request_ids, pupil_ids=[pupil_id])
-        journal.record(
-            conn,
-            moment_to_db(now),
-            "erased",
-            cases=counts.cases,
-            pupils=counts.pupils,
-            requests=counts.requests,
-            entries=counts.entries,
-        )
-    compact_after(store, counts.cases)
-    return counts.cases

@@ -46,6 +46,7 @@ from app.output_guard import OutputRefused, check_internal
 from app.paths import make_private_dir, store_path
 from app.security.keys import key_check
 from app.security.vault import Session
+from app.services.erasure_ledger import Reapplied, reapply
 from app.store.db import Store, StoreError, connect, is_plaintext_sqlite
 from app.store.identity import read_store_id, settle_identity
 from app.store.schema import SCHEMA_VERSION
@@ -129,6 +130,7 @@ class RestoreReport:
     key_mode: str
     key_changed: bool
     warnings: list[str] = field(default_factory=list)
+    reapplied: Reapplied = field(default_factory=lambda: Reapplied())
 
 
 # -- messages ----------------------------------------------------------------------------------
@@ -473,6 +475,7 @@ def make_backup(
         result.pruned = prune(folder, store_id, generations, just_made=names.final)
     except OSError as exc:
         result.warnings.append(f"prune: {exc.strerror}")
+    result.pruned += _prune_safety_copies(session, moment)
     try:
         journal.append(
             store, moment.isoformat(), "backed_up", file=names.final.name[:40],
@@ -481,6 +484,18 @@ def make_backup(
     except StoreError as error:
         result.warnings.append(error.reason)
     return result
+
+
+def _prune_safety_copies(session: Session, moment: datetime) -> list[Path]:
+    """The verified backup now covers the safety copies made before it (issue 13)."""
+    from app.services.copies import prune_safety_copies
+    from app.store.settings import load_settings
+
+    try:
+        days = load_settings(session.store).safety_copy_days
+    except StoreError:
+        days = 30
+    return prune_safety_copies(session.data_dir, now=moment, max_days=days, backed_up_at=moment)
 
 
 def _remove_stale(folder: Path) -> None:
@@ -827,6 +842,10 @@ def restore_backup(data_dir: Path, backup: Path, key: str, *, clock: Clock) -> R
             )
         except StoreError as error:
             report.warnings.append(error.reason)
+        # Erasures and destructions made after this backup are applied again (issue 13).
+        report.reapplied = reapply(store, now=moment)
+        if report.reapplied.events:
+            report.counts = store.table_counts()
     finally:
         store.close()
     return report

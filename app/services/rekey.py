@@ -218,6 +218,10 @@ def apply_rekey(
     old_conn, store.conn = store.conn, fresh.conn
     with contextlib.suppress(Exception):
         old_conn.close()
+    # The new key is proven: safety copies under the old key go (issue 13 item 4).
+    from app.services.copies import remove_all_safety_copies
+
+    remove_all_safety_copies(session.data_dir)
 
     # 6. The keyring's main entry gets the new key; 7. the verifier; 8. the pending entry
     # goes (last, so that an interrupted step 7 is still settled at the next unlock).

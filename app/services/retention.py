@@ -54,6 +54,7 @@ from app.domain.dates import (
 from app.domain.errors import ValidationError
 from app.domain.models import DashboardItem
 from app.i18n import _
+from app.services.erasure_ledger import remember
 from app.services.validation import not_found
 from app.store.db import Store, StoreError
 from app.store.settings import Settings, load_settings
@@ -516,6 +517,18 @@ def destroy_cases(
     if refused:
         raise ValidationError(_not_due_message(refused))
     with store.transaction() as conn:
+        marks = (json.dumps(wanted),)
+        remember(
+            conn,
+            store.path,
+            event="destroyed",
+            at=now,
+            case_ids=wanted,
+            request_ids=_column(conn, f"SELECT id FROM request WHERE case_id IN {_IN_LIST}", marks),
+            pupil_ids=_column(
+                conn, f"SELECT pupil_id FROM case_file WHERE id IN {_IN_LIST}", marks
+            ),
+        )
         counts = erase(conn, wanted)
         journal.record(
             conn,

@@ -11,12 +11,13 @@ import pytest
 
 from app import journal
 from app.clock import FixedClock
-from app.domain.errors import NotFoundError
+from app.domain.errors import NotFoundError, ValidationError
 from app.domain.models import Intake, PupilData
 from app.services import access_export
-from app.services.access_export import erase_pupil, pupil_export_pdf, unlinked_requests_like
+from app.services.access_export import pupil_export_pdf, unlinked_requests_like
 from app.services.cases import get_case, open_case
 from app.services.demo import generate
+from app.services.erasure import ErasureRequest, erase_on_request
 from app.services.requests import register_request
 from app.store.db import Store
 from app.store.settings import Settings, save_settings
@@ -149,7 +150,17 @@ def test_erasure_leaves_no_trace_of_the_pupil(filled: tuple[Store, Path], tmp_pa
     markers = [*gone.markers, gone.pupil_name, "zqerloose"]
     cases_before = int(store.scalar("SELECT count(*) FROM case_file"))
 
-    assert erase_pupil(store, gone.pupil_id, now=NOW, also_requests=[loose.id]) == 1
+    # The marked case's meldcode route is still open: erasure is refused until it is closed.
+    asked = ErasureRequest("pupil", False, date(2025, 8, 30), "not_needed",
+                           reason="Leerling wil dat alles weg is; open dossier afgesloten.")
+    with pytest.raises(ValidationError, match="meldcoderoute loopt nog"):
+        erase_on_request(store, gone.pupil_id, asked, now=NOW)
+    with store.transaction() as conn:
+        conn.execute("UPDATE meldcode_route SET closed_on = '2025-08-31' WHERE case_id = ?",
+                     (gone.case_id,))
+        conn.execute("UPDATE obligation SET done_on = '2025-08-31' WHERE case_id = ? AND "
+                     "duty_code IN ('MELDCODE', 'REPORT_BOARD')", (gone.case_id,))
+    assert erase_on_request(store, gone.pupil_id, asked, now=NOW, also_requests=[loose.id]) == 1
 
     with pytest.raises(NotFoundError):
         get_case(store, gone.case_id)
@@ -163,7 +174,8 @@ def test_erasure_leaves_no_trace_of_the_pupil(filled: tuple[Store, Path], tmp_pa
     assert fts_terms(store, "zqer") == []
     _at, event, detail = journal.entries(store, 1)[0]
     assert event == "erased"
-    assert detail == {"cases": 1, "pupils": 1, "requests": 2, "entries": detail["entries"]}
+    assert detail == {"cases": 1, "pupils": 1, "requests": 2, "entries": detail["entries"],
+                      "ground": "not_needed", "requester": "pupil"}
     assert journal.verify(store) == []
     assert store.integrity_problems() == []
     plain = plaintext_export(store, tmp_path / "plain.db")
@@ -180,5 +192,6 @@ def test_erasing_an_unknown_pupil_changes_nothing(filled: tuple[Store, Path]) ->
     store, _path = filled
     before = store.table_counts()
     with pytest.raises(NotFoundError):
-        erase_pupil(store, 999_999, now=NOW)
+        erase_on_request(store, 999_999, ErasureRequest("pupil", False, TODAY, "not_needed"),
+                         now=NOW)
     assert store.table_counts() == before

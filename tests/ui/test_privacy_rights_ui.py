@@ -158,3 +158,34 @@ def test_hold_and_lift_from_the_case_file(qtbot: Any, window: MainWindow,
     assert active_hold(session.store, case_id) is None
     assert len(holds_for_case(session.store, case_id)) == 1
     assert not view.hold_label.isVisible()
+
+
+def test_erasure_is_refused_while_the_file_is_needed(qtbot: Any, window: MainWindow,
+                                                     session: Session) -> None:
+    from app.services.erasure import erasure_check
+    from ui.dialogs.access_export import EraseDialog
+
+    case_id, name = open_case_row(session, closed=False)
+    with session.store.transaction() as conn:
+        conn.execute("INSERT INTO obligation(case_id, duty_code, title, deadline, due_at, "
+                     "created_at) VALUES (?, 'REPORT_BOARD', 'Bestuur informeren', "
+                     "'immediately', '2026-03-04T10:00:00', '2026-03-04T10:00:00')", (case_id,))
+    view = open_case_by_clicks(qtbot, window, name)
+    assert erasure_check(session.store, view.case.pupil_id).refused  # type: ignore[union-attr]
+    seen: list[str] = []
+
+    def look(dialog: QDialog) -> None:
+        assert isinstance(dialog, EraseDialog)
+        shot(dialog, "pv-erase-refused")
+        seen.append(dialog.refusal.text())
+        assert dialog.refusal.isVisible()
+        assert not dialog.erase_button.isEnabled()
+        dialog.name_edit.setText(name)  # disabled: typing the name does not unlock it
+        assert not dialog.erase_button.isEnabled()
+        dialog.reject()
+
+    when_modal(qtbot, look)
+    view.erase_action.trigger()
+    assert seen and "schoolbestuur is nog niet geïnformeerd" in seen[0]
+    assert "AVG artikel 17 lid 3" in seen[0]
+    assert session.store.scalar("SELECT count(*) FROM case_file WHERE id = ?", (case_id,)) == 1

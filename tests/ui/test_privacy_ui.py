@@ -180,7 +180,14 @@ def test_access_export_writes_a_pdf_with_the_pupil(window: MainWindow, session: 
 
 
 def test_erase_removes_the_pupil(window: MainWindow, session: Session, qtbot: Any) -> None:
-    case_id, pupil_id, name = a_case_with_pupil(session)
+    from app.services.erasure import erasure_check
+
+    rows = session.store.query(
+        "SELECT c.id, p.id, p.name FROM case_file c JOIN pupil p ON p.id = c.pupil_id "
+        "ORDER BY c.id")
+    case_id, pupil_id, name = next(
+        (int(r[0]), int(r[1]), str(r[2])) for r in rows
+        if not erasure_check(session.store, int(r[1])).refused)
     window.open_case(case_id)
     assert any(isinstance(window.tabs.widget(i), CaseFileView)
                for i in range(window.tabs.count()))
@@ -192,6 +199,12 @@ def test_erase_removes_the_pupil(window: MainWindow, session: Session, qtbot: An
     assert not dialog.erase_button.isEnabled()
     dialog.name_edit.setText(f"  {name.upper()} ")
     assert dialog.erase_button.isEnabled()
+    dialog.erase_button.click()  # who asks and the ground are missing: refused, nothing erased
+    assert dialog.erased_cases is None and dialog.error.isVisible()
+    dialog.requester.setCurrentIndex(dialog.requester.findData("pupil"))
+    dialog.under_16.setCurrentIndex(dialog.under_16.findData("no"))
+    dialog.ground.setCurrentIndex(dialog.ground.findData("not_needed"))
+    dialog.reason.setPlainText("De leerling vraagt het zelf; open punten besproken.")
     dialog.erase_button.click()
     assert dialog.erased_cases is not None and dialog.erased_cases >= 1
     assert not session.store.query("SELECT 1 FROM pupil WHERE id = ?", (pupil_id,))

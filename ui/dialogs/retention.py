@@ -115,9 +115,9 @@ class RetentionDialog(QDialog):
             "subtitle"))
         self.held_tree = _tree(overview.held, checkable=False)
         for index, item in enumerate(overview.held):
-            row = self.held_tree.topLevelItem(index)
-            if row is not None:
-                row.setText(0, f"{item.pupil_label} — {hold_label(item.hold)}")
+            line = self.held_tree.topLevelItem(index)
+            if line is not None:
+                line.setText(0, f"{item.pupil_label} — {hold_label(item.hold)}")
         held_layout.addWidget(self.held_tree)
         self.held_box.setVisible(bool(overview.held))
         layout.addWidget(self.held_box, 1)

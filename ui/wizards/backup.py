@@ -1168,13 +1168,18 @@ class RestoredPage(QWizardPage):
             self.form.addRow(_("Safety copy"), wrapped(report.safety_copy.name))
             self.form.addRow(_("In the folder"), wrapped(str(report.safety_copy.parent)))
             self.form.addRow("", label(_(
-                "The safety copy is the data file as it was just before the restore. Delete it "
-                "when you no longer need it."), "subtitle"))
+                "The safety copy is the data file as it was just before the restore. Vertrouwd "
+                "removes it after the next backup, and at the latest after 30 days."),
+                "subtitle"))
         else:
             self.form.addRow(_("Safety copy"), wrapped(_(
                 "none needed: there was no data file")))
         fill_counts(self.counts, report.counts)
         notes = list(self.wizard_.notes)
+        from app.services.erasure_ledger import reapplied_message
+
+        if report.reapplied.events:
+            notes.insert(0, reapplied_message(report.reapplied))
         if self.wizard_.session is None:
             notes.append(_("Open Vertrouwd with the recovery key of this backup."))
         self.notes.setText("\n\n".join(notes))
