@@ -48,28 +48,8 @@ def make_private_dir(folder: Path) -> None:
     protect(folder, folder=True)
 
 
-SYNCED_MARKERS = ("onedrive", "dropbox", "google drive", "googledrive", "icloud", "nextcloud",
-                  "owncloud", "box sync", "sharepoint")
-
-
 def shared_or_synced(folder: Path) -> bool:
-    """True when `folder` looks like a network share or a cloud-synced folder (QUALITY R18).
+    """True when `folder` is a network share or a cloud-synced folder (QUALITY R18)."""
+    from app.storage_location import location_risks
 
-    SQLite's locking is unreliable there and a sync client may copy a half-written file.
-    """
-    text = str(folder).replace("\\", "/").lower()
-    if text.startswith("//") or text.startswith("/mnt/smb") or text.startswith("/run/user/"):
-        return True
-    if any(marker in text for marker in SYNCED_MARKERS):
-        return True
-    try:
-        mounts = Path("/proc/mounts").read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return False
-    best, kind = "", ""
-    resolved = str(folder.absolute())
-    for line in mounts:
-        parts = line.split()
-        if len(parts) >= 3 and resolved.startswith(parts[1]) and len(parts[1]) > len(best):
-            best, kind = parts[1], parts[2]
-    return kind in {"cifs", "smb3", "smbfs", "nfs", "nfs4", "fuse.sshfs", "davfs", "fuse.rclone"}
+    return bool(location_risks(folder) & {"network", "synced"})

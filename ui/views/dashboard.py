@@ -38,6 +38,7 @@ from app.i18n import _
 from app.messages import reason_message
 from app.services.casework import ValidationError, answer_request, get_case, list_requests
 from app.services.dashboard import dashboard
+from app.storage_location import location_risks, risk_message
 from app.store.db import Store
 from app.store.settings import Settings, load_settings
 from ui.dates import WindowClock, dutch_date, short_date, short_moment
@@ -152,6 +153,7 @@ class DashboardView(QWidget):
         super().__init__()
         self.setProperty("help_id", "dashboard")
         self.main_window = window
+        self._location_note: str | None = None
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
@@ -359,6 +361,12 @@ class DashboardView(QWidget):
         if session is not None and session.config.keyring_refused:
             text += " " + reason_message("keyring_refused")
             warn = True
+        if session is not None:
+            if self._location_note is None:  # once per window: registry and drive lookups
+                self._location_note = risk_message(location_risks(session.data_dir))
+            if self._location_note:
+                text += " " + self._location_note
+                warn = True
         _restyle(self.backup_label, text, "warning" if warn else "subtitle")
 
     def _show_retention(self, due: Sequence[Any]) -> None:

@@ -30,10 +30,11 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _
 from app.messages import reason_message
-from app.paths import shared_or_synced, store_path
+from app.paths import store_path
 from app.security.keys import GROUP_LEN, KeyProvider, generate_recovery_key
 from app.security.recovery_sheet import render_recovery_sheet
 from app.security.vault import Session, create_store
+from app.storage_location import location_risks, risk_message
 from app.store.db import StoreError
 from app.store.settings import REGIONS, Settings
 from ui.help import install_help
@@ -199,9 +200,9 @@ class StoragePage(QWizardPage):
         warnings = []
         if text and store_path(Path(text).expanduser()).exists():
             warnings.append(reason_message("exists"))
-        if text and shared_or_synced(Path(text)):
-            warnings.append(_("This looks like a network or cloud folder. Keep the data file on "
-                              "this computer and put only backups there."))
+        risky = risk_message(location_risks(Path(text).expanduser())) if text else ""
+        if risky:
+            warnings.append(risky)
         self.notice.setText("\n".join(warnings))
         self.notice.setVisible(bool(warnings))
 
