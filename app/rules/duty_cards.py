@@ -15,10 +15,12 @@ And per escalation question short ``examples`` (what counts as a zedendelict sin
 seksuele misdrijven, what counts as kindermishandeling); the explanation itself is the
 question's ``help`` in the rule table.
 
-Names that differ per school (the board, the complaints scheme) are placeholders in the data —
-``{board}``, ``{complaints_scheme}``, ``{complaints_committee}``, ``{objection_rules}`` — filled
-in from the settings by ``card_names`` (with neutral defaults). The file is checked completely
-when it is loaded (``DutyCardError``). Pure: no database, no Qt, no clock.
+Names that differ per school (the board, the complaints scheme) are the placeholders of the
+rule table (``app.rules.escalation_table.PLACEHOLDERS``: ``{board_name}``,
+``{complaints_scheme}``, ``{complaints_committee}``, ``{appeal_rules}``), filled in with the
+same ``fill_names`` from ``Settings.rule_names()`` (neutral defaults when a setting is
+empty). The file is checked completely when it is loaded (``DutyCardError``). Pure: no
+database, no Qt, no clock.
 """
 
 from __future__ import annotations
@@ -32,15 +34,14 @@ from pathlib import Path
 from typing import Final, cast
 
 from app.resources import resource_path
+from app.rules.escalation_table import PLACEHOLDERS, fill_names
 
 __all__ = [
     "CARDS_FILE",
-    "PLACEHOLDERS",
     "Contact",
     "DutyCard",
     "DutyCardError",
     "card_for",
-    "card_names",
     "consult_topics",
     "load_cards",
     "question_examples",
@@ -49,20 +50,6 @@ __all__ = [
 CARDS_FILE: Final = "duty-cards-2026.2.json"
 CARDS_FORMAT: Final = 1
 
-#: The placeholders the card texts may use, with the text shown when the setting is empty.
-PLACEHOLDERS: Final[Mapping[str, str]] = {
-    "board": "het schoolbestuur",
-    "complaints_scheme": "de klachtenregeling van het schoolbestuur",
-    "complaints_committee": "de klachtencommissie",
-    "objection_rules": "de regeling bezwaar en beroep voor leerlingenzaken",
-}
-#: Settings attributes that may hold each placeholder's text (the first non-empty one wins).
-_SETTING_NAMES: Final[Mapping[str, tuple[str, ...]]] = {
-    "board": ("board_name", "school_board", "board"),
-    "complaints_scheme": ("complaints_scheme", "complaint_scheme"),
-    "complaints_committee": ("complaints_committee", "complaint_committee"),
-    "objection_rules": ("objection_rules", "appeal_rules", "objection_scheme"),
-}
 _PLACEHOLDER: Final = re.compile(r"\{([a-z_]+)\}")
 _CODE: Final = re.compile(r"[A-Z][A-Z0-9_]*\Z")
 _ID: Final = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -247,25 +234,6 @@ def _parse(raw: object, where: str) -> CardTable:
 # --- using the cards ------------------------------------------------------------------------
 
 
-def card_names(settings: object | None = None) -> dict[str, str]:
-    """The placeholder texts for a school: from the settings where filled in, else defaults.
-
-    ``settings`` is any object with (some of) the attributes ``board_name``,
-    ``complaints_scheme``, ``complaints_committee``, ``objection_rules``."""
-    names = dict(PLACEHOLDERS)
-    for key, attributes in _SETTING_NAMES.items():
-        for attribute in attributes:
-            value = getattr(settings, attribute, None) if settings is not None else None
-            if isinstance(value, str) and value.strip():
-                names[key] = value.strip()
-                break
-    return names
-
-
-def _fill(text: str, names: Mapping[str, str]) -> str:
-    return _PLACEHOLDER.sub(lambda m: names.get(m.group(1), PLACEHOLDERS[m.group(1)]), text)
-
-
 def consult_topics(answers: Mapping[str, str] | None) -> tuple[str, ...]:
     """The CONSULT_EXPERT topics the answers call for, in card order; all topics when the
     answers are unknown (None) or match none (a card never comes out empty)."""
@@ -293,17 +261,18 @@ def card_for(
     raw = cards.cards.get(code)
     if raw is None:
         return None
-    filled = {**PLACEHOLDERS, **(names or {})}
+    def _fill(text: str) -> str:
+        return fill_names(text, names)
 
     def fill(items: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(_fill(item, filled) for item in items)
+        return tuple(_fill(item) for item in items)
 
     contacts = tuple(
-        Contact(c.id, _fill(c.name, filled), c.phone, _fill(c.when, filled))
+        Contact(c.id, _fill(c.name), c.phone, _fill(c.when))
         for c in (cards.contacts[cid] for cid in raw.call)
     )
     topics = (
-        tuple(_fill(raw.topics[t], filled) for t in consult_topics(answers) if t in raw.topics)
+        tuple(_fill(raw.topics[t]) for t in consult_topics(answers) if t in raw.topics)
         if raw.topics
         else ()
     )

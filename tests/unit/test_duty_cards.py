@@ -16,15 +16,14 @@ import pytest
 from app.resources import resource_path
 from app.rules.duty_cards import (
     CARDS_FILE,
-    PLACEHOLDERS,
     DutyCardError,
     card_for,
-    card_names,
     consult_topics,
     load_cards,
     question_examples,
 )
 from app.rules.escalation import DUTY_CODES
+from app.store.settings import Settings
 
 # DOMAIN.md "Duties" (2026.2) plus the 2026.1 ids (all kept) and the meldcode follow-ups.
 ALL_CODES = (
@@ -80,7 +79,7 @@ def test_no_wrong_citations_in_the_cards() -> None:
 
 
 def test_report_board_card_names_the_board_itself_and_forbids_investigating() -> None:
-    card = card_for("REPORT_BOARD", {"board": "Stichting Voorbeeldscholen"})
+    card = card_for("REPORT_BOARD", {"board_name": "Stichting Voorbeeldscholen"})
     assert card is not None
     assert "Stichting Voorbeeldscholen" in card.do[0]
     assert "niet genoeg" in card.do[0]  # the director alone is not enough
@@ -106,17 +105,13 @@ def test_parents_card_tells_the_pupil_first_and_cites_school_policy() -> None:
     assert any(line.startswith("Tegen de ouders") for line in card.script)
 
 
-def test_card_names_come_from_settings_with_neutral_defaults() -> None:
-    class WithBoard:
-        board_name = "Stichting Voorbeeld"
-        complaints_scheme = ""
-
-    names = card_names(WithBoard())
-    assert names["board"] == "Stichting Voorbeeld"
-    assert names["complaints_scheme"] == PLACEHOLDERS["complaints_scheme"]
-    assert card_names(None) == dict(PLACEHOLDERS)
-    complaint = _all_text("REFER_COMPLAINT", card_names(None))
-    assert "klachtenregeling van het schoolbestuur" in complaint
+def test_names_come_from_the_settings_with_neutral_defaults() -> None:
+    settings = Settings(board_name="Stichting Voorbeeld", complaints_scheme="")
+    board = _all_text("REPORT_BOARD", settings.rule_names())
+    assert "Stichting Voorbeeld" in board
+    complaint = _all_text("REFER_COMPLAINT", settings.rule_names())
+    assert "klachtenregeling van het schoolbestuur" in complaint  # the neutral default
+    assert "Stichting Voorbeeld" not in _all_text("REPORT_BOARD")  # no names given
 
 
 def test_consult_expert_shows_the_topics_of_the_answers() -> None:
@@ -178,7 +173,7 @@ def _minimal() -> dict[str, object]:
     ("change", "message"),
     [
         (lambda d: d["duties"]["A"].update(call=["nobody"]), "unknown contact"),
-        (lambda d: d["duties"]["A"].update(do=["{school}"]), "unknown placeholder"),
+        (lambda d: d["duties"]["A"].update(do=["{board}"]), "unknown placeholder"),
         (lambda d: d["duties"]["A"].update(script=[]), "non-empty list"),
         (lambda d: d["duties"]["A"].update(extra=1), "unknown key"),
         (lambda d: d.update(format=2), "not supported"),

@@ -14,8 +14,7 @@ stays open with everything as typed.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -32,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import ValidationError
 from app.i18n import _
-from app.rules.duty_cards import card_names
+from app.rules.escalation_table import fill_names
 from app.services.board_report import (
     BOARD_CODE,
     BOARD_ROLES,
@@ -57,16 +56,6 @@ from ui.views.obligations import CARD_STYLE, DateField, due_short
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
-
-#: How long a duty due "immediately" shows as "nu" rather than as late.
-NOW_WINDOW: Final = timedelta(hours=2)
-
-
-def due_now(obligation: Obligation, at: datetime) -> bool:
-    """A duty due at once shows as "nu" (orange) for two hours after it arose (DOMAIN.md)."""
-    if obligation.done or obligation.deadline != "immediately":
-        return False
-    return at.replace(tzinfo=None) - obligation.due_at <= NOW_WINDOW
 
 
 def informed_how_options() -> list[str]:
@@ -106,7 +95,7 @@ class CompleteObligationDialog(QDialog):
         self.obligation = get_obligation(self.store, obligation_id, window.now())
         self.informing = self.obligation.duty_code in INFORMING_DUTIES
         self.board = self.obligation.duty_code == BOARD_CODE
-        names = card_names(load_settings(self.store))
+        names = load_settings(self.store).rule_names()
         self.setWindowTitle(_("Mark an obligation as done"))
         install_help(self, "obligation")
         self.setMinimumWidth(640)
@@ -124,7 +113,7 @@ class CompleteObligationDialog(QDialog):
             code=self.obligation.duty_code,
             title=self.obligation.title,
             when=due_short(self.obligation),
-            now=due_now(self.obligation, window.now()),
+            now=self.obligation.is_now,
             overrides_consent=self.obligation.overrides_consent,
             basis=self.obligation.basis,
             instruction=self.obligation.instruction,
@@ -153,7 +142,7 @@ class CompleteObligationDialog(QDialog):
                 "of the board, and do not tell the director first. Cannot reach anyone on the "
                 "board? Call the vertrouwensinspecteur (0900-111 3 111) for advice, and try the "
                 "board again the same day."
-            ).format(board=names["board"]),
+            ).format(board=fill_names("{board_name}", names)),
             "warning",
         )
         self.director_route.hide()

@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import ValidationError
 from app.i18n import _
-from app.rules.duty_cards import card_names, question_examples
+from app.rules.duty_cards import question_examples
 from app.rules.escalation import QUESTIONS, RULES_VERSION, Duty, Question, evaluate
 from app.rules.escalation import questions_to_ask as rule_questions
 from app.services import drafts
@@ -423,7 +423,9 @@ class DutiesPage(QWizardPage):
     def initializePage(self) -> None:
         answers = self.owner.answers()
         self.duties = evaluate(
-            answers, board_requires_minor=self.owner.settings.board_requires_minor
+            answers,
+            board_requires_minor=self.owner.settings.board_requires_minor,
+            names=self.owner.settings.rule_names(),
         )
         self.setSubTitle(
             _(
@@ -457,7 +459,7 @@ class DutiesPage(QWizardPage):
             overrides_consent=duty.overrides_consent,
             basis=duty.basis,
             instruction=duty.instruction,
-            names=card_names(self.owner.settings),
+            names=self.owner.settings.rule_names(),
             answers=self.owner.answers(),
         )
 
