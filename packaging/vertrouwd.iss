@@ -1,4 +1,4 @@
-; Inno Setup script for Vertrouwd: a per-user installer around the PyInstaller one-folder build.
+; Inno Setup script for Vertrouwd: an installer around the PyInstaller one-folder build.
 ;
 ; Build the folder first (packaging/README.md), then compile from the repository root:
 ;   "%LOCALAPPDATA%\Programs\Inno Setup 6\ISCC.exe" packaging\vertrouwd.iss
@@ -6,9 +6,17 @@
 ;   ISCC.exe /DAppVersion=0.1.0 /DDistDir=C:\build\dist\vertrouwd packaging\vertrouwd.iss
 ; The installer is written to dist\installer\vertrouwd-setup-<version>.exe.
 ;
+; Signing (only when a code-signing certificate is configured): define SignToolName and give
+; Inno Setup that sign tool's command line; the installer and its uninstaller are then signed:
+;   ISCC.exe /DSignToolName=vsign "/Svsign=signtool.exe sign /fd sha256 /td sha256 /tr $TSURL /f $CERT /p $PASS $f" packaging\vertrouwd.iss
+; (packaging/WINDOWS.md and .github/workflows/windows.yml show it with the certificate as a secret.)
+;
 ; What it does:
-; - installs for the current user only, without administrator rights, in
-;   %LOCALAPPDATA%\Programs\Vertrouwd (the program files, nothing else);
+; - asks whether to install for all users of this PC (administrator rights; the program goes to
+;   C:\Program Files\Vertrouwd, which AppLocker's default rules allow on managed school PCs)
+;   or for the current user only (no administrator rights; %LOCALAPPDATA%\Programs\Vertrouwd).
+;   IT can choose silently on the command line: /ALLUSERS or /CURRENTUSER. Only program files go
+;   there; the data stay in each user's own folder (below);
 ; - adds a Start-menu folder "Vertrouwd" with the program and "Vertrouwd verwijderen",
 ;   and the usual entry under Settings > Apps;
 ; - never touches the DATA folder. Vertrouwd keeps its encrypted data file in
@@ -43,9 +51,12 @@ AppPublisher=Vertrouwd
 AppComments=Het dossier van de vertrouwenspersoon voor leerlingen, versleuteld op deze computer.
 VersionInfoVersion={#AppVersion}
 VersionInfoDescription=Installatie van {#AppName}
-; Per user, no administrator rights, no UAC prompt.
+; Per user without administrator rights by default; the first page (or /ALLUSERS) offers an
+; install for all users in Program Files, the place AppLocker's default rules allow.
 PrivilegesRequired=lowest
-DefaultDirName={localappdata}\Programs\{#AppName}
+PrivilegesRequiredOverridesAllowed=dialog commandline
+; {autopf}: Program Files for all users, %LOCALAPPDATA%\Programs for the current user only.
+DefaultDirName={autopf}\{#AppName}
 DisableDirPage=auto
 UsePreviousAppDir=yes
 DefaultGroupName={#AppName}
@@ -65,8 +76,10 @@ UninstallDisplayIcon={app}\{#GuiExe}
 ; Close a running Vertrouwd before files are replaced (Windows Restart Manager).
 CloseApplications=yes
 RestartApplications=no
-#if FileExists(AddBackslash(SourcePath) + "..\resources\icons\vertrouwd.ico")
 SetupIconFile=..\resources\icons\vertrouwd.ico
+#ifdef SignToolName
+SignTool={#SignToolName}
+SignedUninstaller=yes
 #endif
 
 [Languages]

@@ -13,13 +13,16 @@ from app.security.vault import Session, UnlockNeeds, unlock
 
 
 def make_app() -> object:
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from app.resources import resource_path
     from ui.style import apply_style
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Vertrouwd")
     app.setOrganizationName("Vertrouwd")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "vertrouwd.ico"))))  # type: ignore[union-attr]
     apply_style(app)  # type: ignore[arg-type]
     return app
 

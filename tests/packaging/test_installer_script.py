@@ -39,10 +39,23 @@ def setup_value(name: str) -> str:
     raise AssertionError(f"{name} not in [Setup]")
 
 
-def test_per_user_install_without_admin_rights() -> None:
+def test_per_user_by_default_and_all_users_on_request() -> None:
+    """Per user needs no administrator; AppLocker's default rules block running programs from
+    %LOCALAPPDATA%, so an install for all users in Program Files is offered (dialog or
+    /ALLUSERS), and {autopf} follows the choice."""
     assert setup_value("PrivilegesRequired") == "lowest"
-    assert setup_value("DefaultDirName") == r"{localappdata}\Programs\{#AppName}"
+    assert setup_value("PrivilegesRequiredOverridesAllowed") == "dialog commandline"
+    assert setup_value("DefaultDirName") == r"{autopf}\{#AppName}"
     assert "{commonpf}" not in ISS.read_text(encoding="utf-8")
+
+
+def test_icon_and_signing_hook() -> None:
+    assert setup_value("SetupIconFile") == r"..\resources\icons\vertrouwd.ico"
+    assert (ROOT / "resources" / "icons" / "vertrouwd.ico").read_bytes()[:4] == b"\0\0\1\0"
+    text = ISS.read_text(encoding="utf-8")
+    hook = text[text.index("#ifdef SignToolName"):]
+    assert hook.splitlines()[1:4] == ["SignTool={#SignToolName}", "SignedUninstaller=yes",
+                                      "#endif"]
 
 
 def test_the_whole_pyinstaller_folder_is_installed() -> None:
