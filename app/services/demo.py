@@ -492,6 +492,9 @@ def generate(
     added = add_escalations(
         store, builder, seed=rng.getrandbits(64), today=today, settings=builder.settings
     )
+    from app.services.demo_year_start import add_year_start
+
+    add_year_start(store, today=today, settings=builder.settings, seed=seed)
     return DemoStats(
         requests=len(builder.requests),
         cases=len(builder.cases),

@@ -23,6 +23,7 @@ from app.reports.outreach import Contact
 from app.services.activities import delete_activity, list_activities
 from app.services.year_start import (
     ClassLine,
+    list_visits,
     load_answers,
     mark_done,
     move_visit,
@@ -253,3 +254,21 @@ def test_pdf_titles_are_dutch() -> None:
     assert info is not None and info.title == "Poster vertrouwenspersoon voor leerlingen"
     info = PdfReader(io.BytesIO(outreach.flyer_pdf(CONTACT, SCHOOL))).metadata
     assert info is not None and info.title == "Flyer vertrouwenspersoon voor leerlingen"
+
+
+def test_the_demo_has_a_filled_in_year_start(store: Store) -> None:
+    from app.services.demo import generate
+
+    generate(store, years=1, seed=2, today=date(2026, 3, 4))
+    found = load_answers(store)
+    assert found is not None and found[0] == "2025-2026"
+    assert found[1].photo is not None and found[1].url.startswith("https://")
+    pdf = outreach.poster_pdf(found[1], "")
+    assert LIMITS in text_of(pdf)
+    visits = list_visits(store, "2025-2026")
+    done = [v for v in visits if v.done]
+    assert len(done) == len(visits) - 2 and [v.class_name for v in open_visits(store)] == [
+        "havo 3", "vwo 3"]
+    reach = {a.text: a.reach for a in list_activities(store, "2025-2026")
+             if a.kind == "klassenbezoek"}
+    assert all(reach[f"Klassenbezoek {v.class_name}"] == v.pupils for v in done)
