@@ -19,6 +19,8 @@ EVENTS = (
     "rekeyed", "report_made", "destroyed", "erased", "handover",
     # issue 13 (privacy): holds, privacy requests, erasures applied again after a restore
     "hold_placed", "hold_lifted", "privacy_request", "erasure_reapplied",
+    # issue 14 (report): the date the annual report was discussed with the director
+    "report_discussed",
 )
 GENESIS = "0" * 64
 
@@ -75,6 +77,45 @@ def verify(store: Store) -> list[str]:
     elif head is not None and json.loads(head) != last:
         problems.append("entries removed from the end")
     return problems
+
+
+CODE_HEX = 8
+
+
+def witness(store: Store) -> tuple[str, str] | None:
+    """The journal's head as a short check code (``"137-3FA9C2D1"``) and its moment.
+
+    Printed on the last page of the annual report: a later change of the journal up to that
+    entry shows when :func:`check_code` is run with the printed code. ``None`` for an empty
+    journal.
+    """
+    row = store.query("SELECT id, at, hash FROM journal ORDER BY id DESC LIMIT 1")
+    if not row:
+        return None
+    entry_id, at, digest = row[0]
+    return f"{int(entry_id)}-{str(digest)[:CODE_HEX].upper()}", str(at)
+
+
+def check_code(store: Store, code: str) -> str | None:
+    """Check the journal against a printed code: ``None`` when it matches, else why not.
+
+    The reason is a short English code: ``"bad code"`` (not of the form N-XXXXXXXX),
+    ``"missing"`` (no entry N: entries were removed), ``"changed"`` (entry N's hash differs:
+    the journal up to it was changed), ``"broken"`` (the chain itself is broken).
+    """
+    number, _sep, prefix = code.strip().upper().partition("-")
+    if not number.isdigit() or len(prefix) != CODE_HEX or any(
+        ch not in "0123456789ABCDEF" for ch in prefix
+    ):
+        return "bad code"
+    row = store.query("SELECT hash FROM journal WHERE id = ?", (int(number),))
+    if not row:
+        return "missing"
+    if not str(row[0][0]).upper().startswith(prefix):
+        return "changed"
+    if verify(store):
+        return "broken"
+    return None
 
 
 def entries(store: Store, limit: int = 200) -> list[tuple[str, str, dict[str, Any]]]:

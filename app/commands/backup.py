@@ -36,6 +36,11 @@ def register(sub: Any) -> None:
                                                       "settings)"))
     verify = add(sub, "verify", _("check a data file or backup with its recovery key"), cmd_verify)
     verify.add_argument("file", metavar="FILE", help=_("the data file or backup to check"))
+    verify.add_argument(
+        "--journal-code",
+        metavar="CODE",
+        help=_("also check the journal against the check code printed on an annual report"),
+    )
     restore = add(sub, "restore", _("put a backup back in place of the data file"), cmd_restore)
     restore.add_argument("file", metavar="FILE", help=_("the backup to put back"))
 
@@ -126,12 +131,44 @@ def cmd_verify(args: argparse.Namespace) -> int:
     file = Path(args.file).expanduser().absolute()
     if not file.is_file():
         raise UserError(backup_message("file_missing"))
-    report = verify_file(file, _key_for(args, file))
+    code = args.journal_code
+    report = verify_file(file, _key_for(args, file), code)
     _print_report(report)
     if report.reason is not None:
         raise UserError(backup_message(report.reason))
     print(_("The file is intact and opens with this key."))
+    if code is not None:
+        return _journal_code_result(code, report.journal_code)
     return 0
+
+
+def _journal_code_result(code: str, result: str | None) -> int:
+    """Say what the journal check against a printed report code found (0: it matches)."""
+    if result == "match":
+        print(
+            _(
+                "The journal matches the check code {code}: nothing in it up to that point "
+                "has changed since the report was printed."
+            ).format(code=code.strip().upper())
+        )
+        return 0
+    messages = {
+        "bad code": _(
+            "“{code}” is not a check code of the journal; it looks like 137-3FA9C2D1 (the last "
+            "page of the annual report)."
+        ),
+        "missing": _(
+            "The journal does NOT match the check code {code}: the entry it names is gone, so "
+            "entries were removed after the report was printed (or the code belongs to "
+            "another data file)."
+        ),
+        "changed": _(
+            "The journal does NOT match the check code {code}: it was changed after the "
+            "report was printed (or the code belongs to another data file)."
+        ),
+    }
+    text = messages.get(result or "", messages["changed"])
+    raise UserError(text.format(code=code.strip()))
 
 
 def cmd_restore(args: argparse.Namespace) -> int:

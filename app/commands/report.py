@@ -8,16 +8,21 @@ parent, so the words after `report` decide)::
     vertrouwd report merge FILE.json... --out FILE.pdf [--data FILE.json]
 
 The first writes the PDF of `app.reports.pdf` and, with `--data`, the data file
-(`vertrouwd-jaarcijfers` version 1, `app.reports.data_file`) and a CSV of the same cells beside
+(`vertrouwd-jaarcijfers` version 2, `app.reports.data_file`) and a CSV of the same cells beside
 it (`FILE.csv`). The second adds several schools' data files of one school year up into a group
 PDF (`app.reports.merge_pdf`) and, with `--data`, a group data file in its own format, because
-version 1 cannot hold ranges (documented in :data:`GROUP_FORMAT_HELP`)::
+the annual data file cannot hold ranges (documented in :data:`GROUP_FORMAT_HELP`)::
 
-    {"format": "vertrouwd-groepscijfers", "version": 1, "school_year": "2025-2026",
+    {"format": "vertrouwd-groepscijfers", "version": 2, "school_year": "2025-2026",
      "threshold": 5,
      "schools": [{"school": str, "location": str}, ...],
+     "levels": {TABLE: "detail" | "group"},
      "tables": {TABLE: {ROW: {"low": int, "high": int, "display": "12–20"}}},
      "missing": {TABLE: [{"school": str, "location": str}, ...]}}
+
+(version 2 added ``levels``: a table is at group level when one school published it so, see
+:mod:`app.reports.grouping`). Data files of a school year that has not ended (*concept*) are
+refused, in one Dutch sentence.
 
 with a CSV beside it (`table,row,low,high,display`). `low`/`high` are the smallest and largest
 possible group count; `display` is what the group PDF prints ("17", "12–20" or "<5").
@@ -40,6 +45,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from app import journal
 from app.cli import UserError, data_dir_of, open_session
 from app.clock import SystemClock
 from app.commands import add
@@ -52,13 +58,13 @@ from app.reports.export import check_targets, csv_beside, save_annual, write_all
 from app.store.settings import load_settings
 
 GROUP_FORMAT = "vertrouwd-groepscijfers"
-GROUP_VERSION = 1
+GROUP_VERSION = 2
 
 
 def _group_format_help() -> str:
     return _(
         "With merge, --data writes the group figures in the format vertrouwd-groepscijfers "
-        "version 1 (the annual data file cannot hold ranges): per table and row the lowest and "
+        "version 2 (the annual data file cannot hold ranges): per table and row the lowest and "
         "highest possible count and the text the group PDF shows, with a CSV beside it."
     )
 
@@ -172,7 +178,7 @@ def _year_report(args: argparse.Namespace) -> int:
             )
             if data is not None:
                 to_data_file(figures)  # a missing school name is refused before the PDF is made
-            pdf = render_annual_pdf(figures, {}, None)
+            pdf = render_annual_pdf(figures, {}, None, witness=journal.witness(store))
             save_annual(store, figures, pdf, out, data, now=clock.now())
         except ReportError as error:
             raise UserError(error.message_nl) from None
@@ -203,6 +209,7 @@ def group_document(merged: MergedFigures) -> dict[str, Any]:
         "school_year": merged.school_year,
         "threshold": merged.threshold,
         "schools": [{"school": s, "location": loc} for s, loc in merged.schools],
+        "levels": dict(merged.levels),
         "tables": {
             table: {
                 row: {"low": low, "high": high, "display": merged.display(table, row)}
@@ -244,7 +251,7 @@ def _merge_report(args: argparse.Namespace, names: Sequence[str]) -> int:
     inputs = [Path(name).expanduser().absolute() for name in names]
     try:
         files = [load(path) for path in inputs]
-        merged = merge(files)
+        merged = merge(files, today=SystemClock().today())
     except DataFileError as error:
         raise UserError(error.message_nl) from None
     out, data = _targets(args, inputs)

@@ -16,8 +16,7 @@ What is counted (a school year ``S`` from ``start`` to ``end``; "in the year" = 
     year; ``carried_over`` — cases opened before ``start`` and not closed before ``start``;
     ``conversations`` — conversation entries dated in the year; ``pupils`` — distinct pupils
     with a case active in the year (new or carried over); ``consultations`` — anonymous
-    consultation entries dated in the year; ``activities`` — activities (class visits,
-    posters, training …) dated in the year; ``routes_meldcode`` / ``routes_veilig_thuis_advies``
+    consultation entries dated in the year; ``routes_meldcode`` / ``routes_veilig_thuis_advies``
     — meldcode routes started in the year, by kind (``MELDCODE`` after a suspicion,
     ``VEILIG_THUIS_ADVICE`` after a doubt).
 ``categories``
@@ -42,7 +41,6 @@ What is counted (a school year ``S`` from ``start`` to ``end``; "in the year" = 
       ``VEILIG_THUIS_MELDING`` (the melding of a meldcode route) → ``veilig_thuis_melding``;
       ``REFER_COMPLAINT`` → ``klachtverwijzing``; ``ADVISE_REPORT_POLICE`` →
       ``aangifte_begeleid`` (``ACT_NOW`` and the meldcode term have no action type);
-    * every activity of kind ``beleidsadvies`` dated in the year → ``beleidsadvies``.
 
     Action types overlap (one conversation can also be a referral), so there is no total.
 ``months``
@@ -52,6 +50,25 @@ What is counted (a school year ``S`` from ``start`` to ``end``; "in the year" = 
     Obligations that arose from an escalation check in the year, per duty code (a duty still
     open on the case is not created twice, see :mod:`app.services.escalation`);
     ``CONSENT_ONLY`` counts the checks in the year where no duty applied.
+
+``activities`` (not a suppressed table)
+    Activities dated in the year (class visits, posters, policy advice, training …, protocol
+    4c and 5a), per kind: how many and how many people they reached. They are about the VP's
+    own work and name no pupil, so they are shown exactly; they are not part of the data file.
+    (Policy advice therefore counts here, not as an action type: the exact count would
+    otherwise reveal a "<5" of ``action_types``.)
+
+Grouping (:mod:`app.reports.grouping`): every table but ``totals`` is published at group level
+when more than half of its non-zero cells would be suppressed, and a table with a total also
+when the detail table would have to hide that total and the groups need not (the total is a
+key figure: conversations, requests, pupils); ``levels[table]`` says which.
+A table that is still mostly "<5" at group level is left out of ``tables`` (``omitted``).
+At group level the detailed table is not published at all. Category groups count distinct
+cases (counted in SQL); the other groups are sums of their rows. The level of a year depends
+on that year's counts only, so the year before is shown at the level of its own report.
+
+Final or concept: a report of a school year that has not ended on ``today`` is a *concept*
+(``concept``); its PDF says so on every page and its data file is refused by a merge.
 
 Corrections: an entry that another entry supersedes does not count; the correcting entry
 counts, with its own kind, date and action type.
@@ -73,7 +90,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import MappingProxyType
 
@@ -81,6 +98,7 @@ from app.domain.dates import month_name, school_year_bounds
 from app.domain.errors import ValidationError
 from app.domain.lists import (
     ACTION_TYPES,
+    ACTIVITY_KINDS,
     CATEGORIES,
     ENTRY_KINDS,
     REFERRAL_SOURCES,
@@ -89,14 +107,18 @@ from app.domain.lists import (
     label,
 )
 from app.i18n import _
+from app.reports import grouping
 from app.reports.data_file import (
     DUTY_CODES,
+    STATUS_CONCEPT,
+    STATUS_FINAL,
     TABLES,
     WITH_TOTAL,
     DataFile,
     DataFileError,
     school_months,
 )
+from app.reports.grouping import LEVEL_DETAIL, LEVEL_GROUP
 from app.reports.suppression import TOTAL_ROW, Cell, suppress_table, validate_threshold
 from app.services.entries import referral_action
 from app.store.db import Store
@@ -109,7 +131,6 @@ TOTALS_ROWS: tuple[str, ...] = (
     "conversations",
     "pupils",
     "consultations",
-    "activities",
     "routes_meldcode",
     "routes_veilig_thuis_advies",
 )
@@ -143,8 +164,10 @@ class ReportError(Exception):
         self.message_nl = message_nl
 
 
-def row_order(table: str, school_year: str) -> tuple[str, ...]:
-    """The rows of ``table`` in display order (without ``_total``)."""
+def row_order(table: str, school_year: str, level: str = LEVEL_DETAIL) -> tuple[str, ...]:
+    """The rows of ``table`` at ``level`` in display order (without ``_total``)."""
+    if level == LEVEL_GROUP:
+        return grouping.group_ids(table)
     if table == "months":
         return school_months(school_year)
     orders: dict[str, tuple[str, ...]] = {
@@ -166,7 +189,8 @@ class AnnualFigures:
     and a missing ``_total`` of a table in ``WITH_TOTAL``, is hidden (see the module doc).
     ``through_month`` is the last month counted (``YYYY-MM``): the year's July when the year
     is over, the month of ``today`` while it runs (``partial``). ``made_month`` is the month
-    the report was made.
+    the report was made. ``levels[table]`` is ``"detail"`` or ``"group"`` (a table missing
+    from it is at detail level); ``activities[kind]`` is (how many, people reached), exact.
     """
 
     school: str
@@ -180,9 +204,25 @@ class AnnualFigures:
     partial: bool
     through_month: str
     made_month: str
+    levels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    activities: Mapping[str, tuple[int, int]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    @property
+    def concept(self) -> bool:
+        """A report of a school year that has not ended: a concept, never final."""
+        return self.partial
+
+    def level(self, table: str) -> str:
+        return self.levels.get(table, LEVEL_DETAIL)
+
+    def omitted(self, table: str) -> bool:
+        """True when ``table`` is left out: even its groups were mostly "<5"."""
+        return table not in self.tables
 
     def rows(self, table: str) -> tuple[str, ...]:
-        return row_order(table, self.school_year)
+        return row_order(table, self.school_year, self.level(table))
 
     def cell(self, table: str, row: str) -> Cell | None:
         """The displayed cell, or ``None`` when it is hidden."""
@@ -190,7 +230,9 @@ class AnnualFigures:
 
     def hidden(self, table: str) -> list[str]:
         """The rows (and ``_total``) of ``table`` that are left out to protect a small count."""
-        shown = self.tables.get(table, {})
+        if self.omitted(table):
+            return []
+        shown = self.tables[table]
         missing = [row for row in self.rows(table) if row not in shown]
         if table in WITH_TOTAL and TOTAL_ROW not in shown:
             missing.append(TOTAL_ROW)
@@ -253,13 +295,17 @@ def _case_counts(store: Store, p: dict[str, str | int], t: dict[str, Counter[str
         f"UNION ALL SELECT 'band', {_BANDS}, count(*) FROM pupil p "
         "WHERE p.id IN (SELECT pupil_id FROM active) GROUP BY 2 "
         "UNION ALL SELECT 'category', cc.category, count(*) FROM active a "
-        "CROSS JOIN case_category cc ON cc.case_id = a.id GROUP BY 2",
+        "CROSS JOIN case_category cc ON cc.case_id = a.id GROUP BY 2 "
+        f"UNION ALL SELECT 'cgroup', {_category_group_sql()}, count(DISTINCT a.id) "
+        "FROM active a CROSS JOIN case_category cc ON cc.case_id = a.id GROUP BY 2",
         p,
     ):
         if part == "new":
             t["totals"]["new_cases" if key else "carried_over"] += int(n)
         elif part == "band":
             t["year_groups"][str(key)] += int(n)
+        elif part == "cgroup":
+            t[CATEGORY_GROUPS][str(key)] += int(n)
         elif key in CATEGORIES:
             t["categories"][str(key)] += int(n)
         else:
@@ -274,6 +320,21 @@ def _case_counts(store: Store, p: dict[str, str | int], t: dict[str, Counter[str
             )
         )
     t["totals"]["pupils"] = sum(t["year_groups"].values())
+
+
+CATEGORY_GROUPS = "category_groups"
+"""The key of the raw counts that holds distinct cases per category group."""
+ACTIVITY_COUNTS = "activity_counts"
+ACTIVITY_REACH = "activity_reach"
+
+
+def _category_group_sql() -> str:
+    """A CASE expression: the group of ``cc.category`` (an unknown id is "school en overig")."""
+    whens = " ".join(
+        f"WHEN cc.category IN ({_sql_list(members)}) THEN '{group}'"
+        for group, members in grouping.groups("categories")
+    )
+    return f"CASE {whens} ELSE 'school_overig' END"
 
 
 def _entry_counts(store: Store, p: dict[str, str | int], t: dict[str, Counter[str]]) -> int:
@@ -359,7 +420,8 @@ def _derived_action(kind: str, referral: object) -> str | None:
 def _raw_counts(store: Store, start: date, end: date) -> tuple[dict[str, Counter[str]], bool]:
     """Exact counts per table for one school year, and whether anything at all was found."""
     p = _in_year(start, end)
-    t: dict[str, Counter[str]] = {name: Counter() for name in TABLES}
+    extra = (CATEGORY_GROUPS, ACTIVITY_COUNTS, ACTIVITY_REACH)
+    t: dict[str, Counter[str]] = {name: Counter() for name in (*TABLES, *extra)}
 
     # Requests per source.
     for source, n in store.query(
@@ -374,17 +436,16 @@ def _raw_counts(store: Store, start: date, end: date) -> tuple[dict[str, Counter
     _case_counts(store, p, t)
     entries = _entry_counts(store, p, t)
 
-    # Activities.
+    # Activities (exact, per kind: how many and how many people reached).
     activities = 0
-    for kind, n in store.query(
-        "SELECT kind, count(*) FROM activity WHERE on_date >= :start AND on_date <= :end "
-        "GROUP BY kind",
+    for kind, n, reach in store.query(
+        "SELECT kind, count(*), coalesce(sum(reach), 0) FROM activity "
+        "WHERE on_date >= :start AND on_date <= :end GROUP BY kind",
         p,
     ):
         activities += int(n)
-        if kind == "beleidsadvies":
-            t["action_types"]["beleidsadvies"] += int(n)
-    t["totals"]["activities"] = activities
+        t[ACTIVITY_COUNTS][str(kind)] += int(n)
+        t[ACTIVITY_REACH][str(kind)] += int(reach)
 
     # Escalation: duties that arose, checks without a duty, obligations done, routes.
     escalations = 0
@@ -432,21 +493,69 @@ def _raw_counts(store: Store, start: date, end: date) -> tuple[dict[str, Counter
     return t, found
 
 
+def _level_counts(
+    raw: Mapping[str, Counter[str]], name: str, school_year: str, threshold: int
+) -> tuple[str, dict[str, int]] | None:
+    """The level of table ``name`` and its exact counts at that level (see the module doc);
+    ``None`` when even the groups are mostly small (the table is left out)."""
+    counts = {row: int(raw[name].get(row, 0)) for row in row_order(name, school_year)}
+    if not grouping.has_groups(name):
+        return LEVEL_DETAIL, counts
+    if name == "categories":
+        grouped = {g: int(raw[CATEGORY_GROUPS].get(g, 0)) for g in grouping.group_ids(name)}
+    else:
+        grouped = grouping.roll_up(name, counts)
+    if not grouping.needs_group(counts, threshold):
+        if name in WITH_TOTAL and _total_lost(counts, threshold, grouped):
+            return LEVEL_GROUP, grouped
+        return LEVEL_DETAIL, counts
+    if grouping.needs_group(grouped, threshold):
+        return None
+    return LEVEL_GROUP, grouped
+
+
+def _total_lost(counts: Mapping[str, int], threshold: int, grouped: Mapping[str, int]) -> bool:
+    """True when the detail table must hide its total and the group table need not.
+
+    The total of ``months``, ``referral_sources`` and ``year_groups`` is a key figure
+    (conversations, requests, pupils): a board member misses it more than the finer rows.
+    """
+    detail = suppress_table(counts, threshold, with_total=True)
+    group = suppress_table(grouped, threshold, with_total=True)
+    return TOTAL_ROW not in detail and TOTAL_ROW in group
+
+
 def _suppress(
     raw: Mapping[str, Counter[str]], school_year: str, threshold: int
-) -> dict[str, dict[str, Cell]]:
-    """Every table suppressed; a hidden ``_total`` hides its copy in ``totals`` too."""
+) -> tuple[dict[str, dict[str, Cell]], dict[str, str]]:
+    """Every table at its level, suppressed; a hidden ``_total`` hides its copy in ``totals``."""
     tables: dict[str, dict[str, Cell]] = {}
+    levels: dict[str, str] = {}
     for name in TABLES:
-        counts = {row: int(raw[name].get(row, 0)) for row in row_order(name, school_year)}
+        level = _level_counts(raw, name, school_year, threshold)
+        if level is None:
+            continue
+        levels[name], counts = level
         tables[name] = suppress_table(counts, threshold, with_total=name in WITH_TOTAL)
     for name, copy in COPIES.items():
+        if name not in tables:
+            continue
         shown = tables[name].get(TOTAL_ROW)
         if shown is None:
             del tables["totals"][copy]
         elif shown != tables["totals"][copy]:  # pragma: no cover - the same count, suppressed
             raise AssertionError(f"{name} total differs from totals.{copy}")
-    return tables
+    return tables, levels
+
+
+def _activities(raw: Mapping[str, Counter[str]]) -> Mapping[str, tuple[int, int]]:
+    return MappingProxyType(
+        {
+            kind: (int(raw[ACTIVITY_COUNTS][kind]), int(raw[ACTIVITY_REACH].get(kind, 0)))
+            for kind in ACTIVITY_KINDS
+            if raw[ACTIVITY_COUNTS].get(kind, 0)
+        }
+    )
 
 
 def _frozen(tables: dict[str, dict[str, Cell]]) -> Mapping[str, Mapping[str, Cell]]:
@@ -474,7 +583,8 @@ def compute(store: Store, school_year: str, *, threshold: int, today: date) -> A
         )
     settings = load_settings(store)
     raw, found = _raw_counts(store, start, end)
-    tables = _suppress(raw, school_year, threshold)
+    tables, levels = _suppress(raw, school_year, threshold)
+    activities = _activities(raw)
     del raw  # the exact counts end here
     previous: AnnualFigures | None = None
     if start.year - 1 >= 1990:
@@ -482,18 +592,21 @@ def compute(store: Store, school_year: str, *, threshold: int, today: date) -> A
         prev_start, prev_end = _bounds(prev_year)
         prev_raw, prev_found = _raw_counts(store, prev_start, prev_end)
         if prev_found:
+            prev_tables, prev_levels = _suppress(prev_raw, prev_year, threshold)
             previous = AnnualFigures(
                 school=settings.school,
                 location=settings.location,
                 vp_name=settings.vp_name,
                 school_year=prev_year,
                 threshold=threshold,
-                tables=_frozen(_suppress(prev_raw, prev_year, threshold)),
+                tables=_frozen(prev_tables),
                 previous=None,
                 empty=False,
                 partial=False,
                 through_month=f"{prev_end.year}-07",
                 made_month=f"{today.year}-{today.month:02d}",
+                levels=MappingProxyType(prev_levels),
+                activities=_activities(prev_raw),
             )
         del prev_raw
     partial = today < end
@@ -510,11 +623,13 @@ def compute(store: Store, school_year: str, *, threshold: int, today: date) -> A
         partial=partial,
         through_month=f"{last.year}-{last.month:02d}",
         made_month=f"{today.year}-{today.month:02d}",
+        levels=MappingProxyType(levels),
+        activities=activities,
     )
 
 
 def to_data_file(figures: AnnualFigures) -> DataFile:
-    """The school group's data file of these figures (format ``vertrouwd-jaarcijfers`` 1).
+    """The school group's data file of these figures (format ``vertrouwd-jaarcijfers`` 2).
 
     Raises :class:`ReportError` when the settings lack a usable school name.
     """
@@ -530,6 +645,8 @@ def to_data_file(figures: AnnualFigures) -> DataFile:
             school_year=figures.school_year,
             threshold=figures.threshold,
             tables={name: dict(rows) for name, rows in figures.tables.items()},
+            levels={name: figures.level(name) for name in figures.tables},
+            status=STATUS_CONCEPT if figures.concept else STATUS_FINAL,
         )
     except DataFileError as error:
         raise ReportError(error.message_nl) from None
@@ -547,7 +664,8 @@ def table_title(table: str) -> str:
         "year_groups": _("Pupils per year group"),
         "action_types": _("Type of actions"),
         "months": _("Conversations per month"),
-        "duties": _("Escalation checks: duties that applied"),
+        "duties": _("What the checks required"),
+        "activities": _("Activities: class visits, policy advice, training"),
     }
     return titles.get(table, table)
 
@@ -571,8 +689,14 @@ def table_explanation(table: str) -> str:
         ),
         "months": _("Conversations with pupils and others involved, per month."),
         "duties": _(
-            "Duties that arose from the escalation check (protocol 2d, 3b, 5d, 5e). “No "
-            "escalation” counts the checks after which the information stayed confidential."
+            "When a conversation raised a possible safety problem, the adviser checked the "
+            "rules (protocol 2d, 3b, 5d, 5e). This counts the steps the rules required; the "
+            "last row counts the checks after which nothing had to be reported."
+        ),
+        "activities": _(
+            "What the adviser did for all pupils, not for one (protocol 4c, 5a): how often, "
+            "and how many people it reached. These are not about pupils, so they are shown "
+            "exactly."
         ),
     }
     return texts.get(table, "")
@@ -592,7 +716,6 @@ def _totals_labels() -> dict[str, str]:
         "conversations": _("Conversations"),
         "pupils": _("Different pupils"),
         "consultations": _("Anonymous consultations of experts"),
-        "activities": _("Activities (class visits, posters, training …)"),
         "routes_meldcode": _("Reporting-code routes started (suspicion of abuse)"),
         "routes_veilig_thuis_advies": _("Routes with advice from Veilig Thuis (in doubt)"),
     }
@@ -602,6 +725,8 @@ def row_label(table: str, row: str, *, with_year: bool = True) -> str:
     """The user's label of a row id (fixed lists through :func:`app.domain.lists.label`)."""
     if row == TOTAL_ROW:
         return _("Total")
+    if row in grouping.group_ids(table):
+        return grouping.group_label(table, row)
     if table == "totals":
         return _totals_labels().get(row, row)
     if table == "categories":
@@ -613,10 +738,29 @@ def row_label(table: str, row: str, *, with_year: bool = True) -> str:
     if table == "action_types":
         return label(ACTION_TYPES, row)
     if table == "duties":
-        return duty_label(row)
+        return report_duty_label(row)
     if table == "months":
         return month_label(row, with_year=with_year)
     return row
+
+
+def report_duty_label(code: str) -> str:
+    """A duty as the board reads it: what was done, in plain Dutch."""
+    labels = {
+        "ACT_NOW": _("Acted at once because of acute danger"),
+        "MELDCODE": _("Reporting code started"),
+        "VEILIG_THUIS_ADVICE": _("Veilig Thuis asked for advice"),
+        "REFER_CSG": _("Referred to the Centrum Seksueel Geweld"),
+        "REPORT_BOARD": _("School board informed about a possible sexual offence"),
+        "REPORT_DIRECTOR": _("Director informed about a relationship between staff and a pupil"),
+        "INFORM_PARENTS": _("Parents informed, also without the pupil's consent"),
+        "ADVISE_REPORT_POLICE": _("Reporting to the police discussed with the pupil"),
+        "REFER_COMPLAINT": _("Referred to the complaints procedure"),
+        "CONSULT_EXPERT": _("An expert consulted"),
+        "CONCERN_OTHER_PUPIL": _("Concern about another pupil taken up"),
+        "CONSENT_ONLY": _("Nothing to report: it stayed confidential"),
+    }
+    return labels.get(code) or duty_label(code)
 
 
 def show(cell: Cell | None) -> str:

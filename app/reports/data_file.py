@@ -1,11 +1,28 @@
 """The anonymised data file for the school group, and merging several of them.
 
-Format ``vertrouwd-jaarcijfers`` version 1 (JSON, UTF-8), keys in this order::
+Format ``vertrouwd-jaarcijfers`` version 2 (JSON, UTF-8), keys in this order::
 
-    {"format": "vertrouwd-jaarcijfers", "version": 1,
+    {"format": "vertrouwd-jaarcijfers", "version": 2,
      "school": str, "location": str, "school_year": "2025-2026",
+     "status": "final" | "concept",
      "threshold": 5,
-     "tables": {TABLE: {ROW: VALUE}}}
+     "tables": {TABLE: {"level": "detail" | "group", "rows": {ROW: VALUE}}}}
+
+Version 2 (issue 14) adds, compared with version 1:
+
+* ``status``: ``"concept"`` for a report of a school year that had not ended when it was
+  made, else ``"final"``. :func:`merge` refuses a concept (two reports of one year, months
+  apart, would reveal single cases by difference), and also any file whose school year has
+  not ended on the day of the merge.
+* ``level`` per table: ``"group"`` when the table is published at the group level of
+  :mod:`app.reports.grouping` (its rows are then group ids, and the detailed table is not
+  in the file), else ``"detail"``. :func:`merge` adds group-level tables; a school's detail
+  table is rolled up to groups when another school only has groups.
+* The row ``activities`` of ``totals`` is no longer written (activities are shown exactly in
+  the PDF, not in the data file).
+
+Version 1 (``"tables": {TABLE: {ROW: VALUE}}``, no ``status``) is still read: every table is
+at detail level, and the status is ``"final"`` (its school year must have ended).
 
 * ``TABLE`` is one of :data:`TABLES`; a file may leave tables out.
 * ``ROW`` is a stable id of DOMAIN.md: categories, referral sources, action
@@ -18,7 +35,7 @@ Format ``vertrouwd-jaarcijfers`` version 1 (JSON, UTF-8), keys in this order::
 * The tables in :data:`WITH_TOTAL` carry their whole as the row ``_total``
   unless the suppression rule (:mod:`app.reports.suppression`) had to hide it.
 
-The CSV beside it holds the same cells, one per line: ``table,row,value``.
+The CSV beside it holds the same cells, one per line: ``table,row,value,level``.
 
 Every write goes through :func:`write_atomic`: a temporary file in the target
 folder, flushed and synced, then renamed into place, so a failure never leaves
@@ -37,12 +54,16 @@ import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from app import winfs
 from app.domain.lists import ACTION_TYPES, CATEGORIES, REFERRAL_SOURCES
+from app.i18n import _
 from app.output_guard import OutputRefused, check_output, kind_of
+from app.reports import grouping
+from app.reports.grouping import LEVEL_DETAIL, LEVEL_GROUP, LEVELS
 from app.reports.suppression import (
     MIN_THRESHOLD,
     TOTAL_ROW,
@@ -53,7 +74,10 @@ from app.reports.suppression import (
 )
 
 FORMAT = "vertrouwd-jaarcijfers"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
+STATUS_FINAL = "final"
+STATUS_CONCEPT = "concept"
 
 TABLES: tuple[str, ...] = (
     "totals",
@@ -153,9 +177,18 @@ class DataFile:
     school_year: str
     threshold: int
     tables: dict[str, dict[str, Cell]] = field(default_factory=dict)
+    levels: dict[str, str] = field(default_factory=dict)
+    status: str = STATUS_FINAL
 
     def __post_init__(self) -> None:
         _validate(self)
+        # Every table gets its level spelled out, so equal files compare equal.
+        levels = {name: self.levels.get(name, LEVEL_DETAIL) for name in self.tables}
+        object.__setattr__(self, "levels", levels)
+
+    def level(self, table: str) -> str:
+        """``"detail"`` or ``"group"`` (a table without a level is at detail level)."""
+        return self.levels.get(table, LEVEL_DETAIL)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -189,13 +222,22 @@ def _validate(df: DataFile) -> None:
         raise DataFileError("In dit jaarcijferbestand ontbreken de tabellen.")
     mark = marker(t)
     months = school_months(df.school_year)
+    if df.status not in (STATUS_FINAL, STATUS_CONCEPT):
+        raise DataFileError(f"De status {_show(df.status)} in dit bestand is ongeldig.")
+    if not isinstance(df.levels, dict):
+        raise DataFileError("In dit jaarcijferbestand zijn de niveaus van de tabellen ongeldig.")
+    for name, level in df.levels.items():
+        if name not in df.tables or level not in LEVELS or (
+            level == LEVEL_GROUP and not grouping.has_groups(name)
+        ):
+            raise DataFileError(f"Het niveau van tabel {_show(name)} in dit bestand is ongeldig.")
     for name, rows in df.tables.items():
         if name not in TABLES:
             raise DataFileError(f"Dit bestand bevat een onbekende tabel {_show(name)}.")
         if not isinstance(rows, dict):
             raise DataFileError(f"De tabel {name} in dit bestand is ongeldig.")
         for row, value in rows.items():
-            _validate_row(name, row, months)
+            _validate_row(name, row, months, df.level(name))
             if not (value == mark or (_is_int(value) and (value == 0 or int(value) >= t))):
                 raise DataFileError(
                     f"In tabel {name}, rij {row}, staat {_show(value)}; toegestaan zijn 0, "
@@ -208,14 +250,16 @@ def _validate(df: DataFile) -> None:
             )
 
 
-def _validate_row(table: str, row: object, months: tuple[str, ...]) -> None:
+def _validate_row(table: str, row: object, months: tuple[str, ...], level: str) -> None:
     if not isinstance(row, str):
         raise DataFileError(f"De tabel {table} bevat een ongeldige rij.")
     if row == TOTAL_ROW:
         if table in WITH_TOTAL:
             return
         raise DataFileError(f"De tabel {table} mag geen rij {TOTAL_ROW} hebben.")
-    if table in ROW_IDS:
+    if level == LEVEL_GROUP:
+        ok = row in grouping.group_ids(table)
+    elif table in ROW_IDS:
         ok = row in ROW_IDS[table]
     elif table == "months":
         ok = row in months
@@ -250,8 +294,12 @@ def to_json(df: DataFile) -> str:
         "school": df.school,
         "location": df.location,
         "school_year": df.school_year,
+        "status": df.status,
         "threshold": df.threshold,
-        "tables": {name: dict(rows) for name, rows in _ordered_tables(df)},
+        "tables": {
+            name: {"level": df.level(name), "rows": dict(rows)}
+            for name, rows in _ordered_tables(df)
+        },
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
@@ -261,10 +309,10 @@ def to_csv(df: DataFile) -> str:
     _check_publishable(df)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["table", "row", "value"])
+    writer.writerow(["table", "row", "value", "level"])
     for name, rows in _ordered_tables(df):
         for row, value in rows.items():
-            writer.writerow([name, row, value])
+            writer.writerow([name, row, value, df.level(name)])
     return buffer.getvalue()
 
 
@@ -386,12 +434,16 @@ def parse(text: str) -> DataFile:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise DataFileError(_NOT_OURS)
     version = document.get("version")
-    if version != VERSION or not _is_int(version):
+    if not _is_int(version) or version not in READABLE_VERSIONS:
         shown = version if _is_int(version) else _show(version)
         raise DataFileError(
-            f"Dit bestand heeft versie {shown}; dit programma kent alleen versie {VERSION}."
+            f"Dit bestand heeft versie {shown}; dit programma kent alleen de versies 1 en 2."
         )
-    expected = ("format", "version", "school", "location", "school_year", "threshold", "tables")
+    expected: tuple[str, ...] = (
+        "format", "version", "school", "location", "school_year", "threshold", "tables"
+    )
+    if version >= 2:
+        expected = (*expected[:5], "status", *expected[5:])
     for key in expected:
         if key not in document:
             raise DataFileError(f'In dit jaarcijferbestand ontbreekt het veld "{key}".')
@@ -401,12 +453,23 @@ def parse(text: str) -> DataFile:
     tables = document["tables"]
     if not isinstance(tables, dict) or not all(isinstance(r, dict) for r in tables.values()):
         raise DataFileError("De tabellen in dit jaarcijferbestand zijn ongeldig.")
+    levels: dict[str, Any] = {}
+    if version >= 2:
+        rows_of: dict[str, Any] = {}
+        for name, table in tables.items():
+            if set(table) != {"level", "rows"} or not isinstance(table["rows"], dict):
+                raise DataFileError(f"De tabel {_show(name)} in dit jaarcijferbestand is ongeldig.")
+            levels[name] = table["level"]
+            rows_of[name] = table["rows"]
+        tables = rows_of
     return DataFile(
         school=document["school"],
         location=document["location"],
         school_year=document["school_year"],
         threshold=document["threshold"],
         tables={name: dict(rows) for name, rows in tables.items()},
+        levels=levels,
+        status=document.get("status", STATUS_FINAL),
     )
 
 
@@ -446,8 +509,10 @@ class MergedFigures:
     ``tables[table][row]`` is ``(low, high)``: equal when every input was exact,
     a range when an input was suppressed (a suppressed cell counts as 1 to
     threshold - 1, narrowed by its table's total where that allows). Rows are in
-    display order, with ``_total`` last. ``threshold`` is the highest threshold
-    of the inputs; :meth:`display` applies it again. ``missing[table]`` lists the
+    display order, with ``_total`` last. ``levels[table]`` is ``"group"`` when at least one
+    school published that table at group level (the others' detail rows are then rolled up,
+    see :func:`app.reports.grouping.roll_up_ranges`), else ``"detail"``. ``threshold`` is the
+    highest threshold of the inputs; :meth:`display` applies it again. ``missing[table]`` lists the
     schools whose file did not contain that table (they are not counted in it).
     """
 
@@ -456,6 +521,7 @@ class MergedFigures:
     threshold: int
     tables: dict[str, dict[str, Range]]
     missing: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    levels: dict[str, str] = field(default_factory=dict)
 
     def display(self, table: str, row: str) -> str:
         """``"17"``, ``"12–20"`` (en dash) or ``"<5"`` for a merged count of 1..threshold-1."""
@@ -468,9 +534,11 @@ class MergedFigures:
         return f"{low}–{high}"
 
 
-def _row_order(table: str, rows: Iterable[str], school_year: str) -> list[str]:
+def _row_order(table: str, rows: Iterable[str], school_year: str, level: str) -> list[str]:
     seen = [row for row in dict.fromkeys(rows) if row != TOTAL_ROW]
-    if table in ROW_IDS:
+    if level == LEVEL_GROUP:
+        canon: tuple[str, ...] = grouping.group_ids(table)
+    elif table in ROW_IDS:
         canon = ROW_IDS[table]
     elif table == "months":
         canon = school_months(school_year)
@@ -480,22 +548,44 @@ def _row_order(table: str, rows: Iterable[str], school_year: str) -> list[str]:
     return known + [row for row in seen if row not in canon]
 
 
-def _file_ranges(df: DataFile, table: str) -> dict[str, Range]:
+def _file_ranges(df: DataFile, table: str, level: str) -> dict[str, Range]:
     rows = df.tables[table]
     ranges = feasible_ranges(rows, df.threshold)
     if ranges is None:  # pragma: no cover - DataFile validation already refused this
         raise DataFileError(f"In tabel {table} klopt het totaal niet met de rijen.")
+    if level == LEVEL_GROUP and df.level(table) == LEVEL_DETAIL:
+        rolled = grouping.roll_up_ranges(table, ranges)
+        if TOTAL_ROW in ranges:
+            rolled[TOTAL_ROW] = ranges[TOTAL_ROW]
+        return rolled
     return ranges
 
 
-def merge(files: Sequence[DataFile]) -> MergedFigures:
+def refuse_concepts(files: Sequence[DataFile], today: date) -> None:
+    """Raise :class:`DataFileError` for a concept, or a file of a year not ended on ``today``."""
+    for df in files:
+        first = _parse_school_year(df.school_year)
+        if df.status == STATUS_CONCEPT or today <= date(first + 1, 7, 31):
+            raise DataFileError(
+                _(
+                    "The figures of {school} ({location}) for {year} are a concept: the school "
+                    "year had not ended when they were made. Only final figures can be merged; "
+                    "ask the school for the data file of its final annual report, made after "
+                    "31 July."
+                ).format(school=df.school, location=df.location, year=df.school_year)
+            )
+
+
+def merge(files: Sequence[DataFile], *, today: date | None = None) -> MergedFigures:
     """Add up several schools' data files of one school year.
 
-    Refuses (with :class:`DataFileError`) an empty list, two files of the same
-    school, location and school year, and files of different school years.
+    Refuses (with :class:`DataFileError`) an empty list, a concept or a file of a school year
+    that has not ended on ``today`` (:func:`refuse_concepts`; default: the system date), two
+    files of the same school, location and school year, and files of different school years.
     """
     if not files:
         raise DataFileError("Kies ten minste één jaarcijferbestand om samen te voegen.")
+    refuse_concepts(files, today if today is not None else date.today())
     years = sorted({df.school_year for df in files})
     if len(years) > 1:
         raise DataFileError(
@@ -515,6 +605,7 @@ def merge(files: Sequence[DataFile]) -> MergedFigures:
 
     tables: dict[str, dict[str, Range]] = {}
     missing: dict[str, list[tuple[str, str]]] = {}
+    levels: dict[str, str] = {}
     for table in TABLES:
         present = [df for df in files if table in df.tables]
         if not present:
@@ -522,8 +613,10 @@ def merge(files: Sequence[DataFile]) -> MergedFigures:
         absent = [(df.school, df.location) for df in files if table not in df.tables]
         if absent:
             missing[table] = absent
-        per_file = [_file_ranges(df, table) for df in present]
-        order = _row_order(table, (row for r in per_file for row in r), school_year)
+        grouped = any(df.level(table) == LEVEL_GROUP for df in present)
+        level = levels[table] = LEVEL_GROUP if grouped else LEVEL_DETAIL
+        per_file = [_file_ranges(df, table, level) for df in present]
+        order = _row_order(table, (row for r in per_file for row in r), school_year, level)
         merged: dict[str, Range] = {}
         for row in order:
             merged[row] = (
@@ -543,4 +636,5 @@ def merge(files: Sequence[DataFile]) -> MergedFigures:
         threshold=max(df.threshold for df in files),
         tables=tables,
         missing=missing,
+        levels=levels,
     )

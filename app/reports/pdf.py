@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from app.domain.dates import month_name
+from app.domain.lists import ACTIVITY_KINDS
 from app.i18n import _
 from app.reports.annual import (
     AnnualFigures,
@@ -35,9 +37,10 @@ from app.reports.annual import (
     table_title,
 )
 from app.reports.data_file import WITH_TOTAL, write_atomic
+from app.reports.narrative import activity_label, headline, key_meaning
 from app.reports.suppression import TOTAL_ROW, Cell, marker
 
-TEXT_KEYS: tuple[str, ...] = ("activities", "signals", "advice")
+TEXT_KEYS: tuple[str, ...] = ("summary", "signals", "advice", "activities")
 SECTIONS: tuple[str, ...] = (
     "categories",
     "referral_sources",
@@ -51,6 +54,7 @@ _INK = "#1d3557"
 _THIS_YEAR = "#2f6690"
 _LAST_YEAR = "#a9c4dc"
 _MUTED = "#5c677d"
+_CONCEPT = "#b3261e"
 
 
 def report_title() -> str:
@@ -77,14 +81,6 @@ def _role_text() -> str:
         "the type of actions (protocol 6j). This report is that overview; it is discussed with "
         "the director."
     )
-
-
-def _text_titles() -> dict[str, str]:
-    return {
-        "activities": _("Activities"),
-        "signals": _("Signals and trends"),
-        "advice": _("Policy advice to the school management"),
-    }
 
 
 def _short_month(month: int) -> str:
@@ -116,7 +112,7 @@ def _value(cell: Cell | None) -> float:
     return float(cell) if isinstance(cell, int) else 0.0
 
 
-def _make_canvas_class(footer_left: str) -> Any:
+def _make_canvas_class(footer_left: str, header: str | None = None) -> Any:
     from reportlab.lib.units import mm
     from reportlab.pdfgen import canvas as rl_canvas
 
@@ -140,8 +136,19 @@ def _make_canvas_class(footer_left: str) -> Any:
             super().save()
 
         def _footer(self, total: int) -> None:
-            width, _height = self._pagesize
+            width, height = self._pagesize
             self.saveState()
+            if header is not None:  # a concept: said on every page, and shown across it
+                self.setFillColor(_CONCEPT)
+                self.setFont("Helvetica-Bold", 9)
+                self.drawString(20 * mm, height - 12 * mm, header)
+                self.setFillColor(_CONCEPT, alpha=0.08)
+                self.setFont("Helvetica-Bold", 110)
+                self.translate(width / 2, height / 2)
+                self.rotate(50)
+                self.drawCentredString(0, -35, "CONCEPT")
+                self.restoreState()
+                self.saveState()
             self.setFont("Helvetica", 8)
             self.setFillColor(_MUTED)
             self.setStrokeColor("#c9d3df")
@@ -226,6 +233,20 @@ class _Styles:
             textColor=colors.HexColor(_THIS_YEAR),
             spaceAfter=6,
         )
+        self.lead = ParagraphStyle(
+            "lead", parent=self.body, fontName="Helvetica-Oblique", spaceBefore=2, spaceAfter=2
+        )
+        self.concept = ParagraphStyle(
+            "concept",
+            parent=self.body,
+            fontName="Helvetica-Bold",
+            textColor=colors.HexColor(_CONCEPT),
+            borderColor=colors.HexColor(_CONCEPT),
+            borderWidth=0.8,
+            borderPadding=5,
+            spaceBefore=4,
+            spaceAfter=10,
+        )
         self.statement = ParagraphStyle(
             "statement",
             parent=self.body,
@@ -245,59 +266,144 @@ def _period(figures: AnnualFigures) -> str:
     )
 
 
-def _title_page(figures: AnnualFigures, st: _Styles) -> list[Any]:
+def _facts(figures: AnnualFigures, st: _Styles) -> Any:
     from reportlab.lib import colors
     from reportlab.lib.units import mm
-    from reportlab.platypus import HRFlowable, Paragraph, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Table, TableStyle
 
     school = figures.school.strip() or _("(name of the school not filled in)")
-    facts: list[tuple[str, str]] = [(_("School"), school)]
-    if figures.location.strip():
-        facts.append((_("Location"), figures.location.strip()))
-    facts.append((_("School year"), figures.school_year))
     period = _period(figures)
     if figures.partial:
         period += " " + _("(the school year is not over yet)")
+    facts: list[tuple[str, str]] = [(_("School"), school)]
+    if figures.location.strip():
+        facts.append((_("Location"), figures.location.strip()))
     facts.append((_("Period"), period))
     if figures.vp_name.strip():
         facts.append((_("Confidential adviser"), figures.vp_name.strip()))
     facts.append((_("Made in"), month_label(figures.made_month)))
     grid = Table(
         [[Paragraph(escape(k), st.cell_bold), Paragraph(escape(v), st.cell)] for k, v in facts],
-        colWidths=[45 * mm, 115 * mm],
+        colWidths=[40 * mm, 130 * mm],
         hAlign="LEFT",
     )
     grid.setStyle(
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("LINEBELOW", (0, 0), (-1, -2), 0.4, colors.HexColor("#d8dee6")),
             ]
         )
     )
-    return [
-        Spacer(1, 45 * mm),
+    return grid
+
+
+def concept_note(figures: AnnualFigures) -> str:
+    """Why a report of the running school year is a concept (printed on page 1)."""
+    return _(
+        "CONCEPT. The school year {year} is not over yet, so these figures are not final. Only "
+        "a report made after 31 July is final; the school group accepts only final figures, "
+        "because two reports of one year, months apart, would reveal single pupils by their "
+        "difference."
+    ).format(year=figures.school_year)
+
+
+def _vp_block(title: str, text: str, empty: str, st: _Styles) -> list[Any]:
+    from reportlab.platypus import Paragraph
+
+    blocks = _paragraphs(text)
+    story: list[Any] = [Paragraph(escape(title), st.h2)]
+    if blocks:
+        story += [Paragraph(block, st.body) for block in blocks]
+    else:
+        story.append(Paragraph(escape(empty), st.small))
+    return story
+
+
+def discussed_line(discussed_on: str) -> str:
+    """"Besproken met de directeur op …" with the date the VP filled in, or a line to write on."""
+    text = discussed_on.strip()
+    shown = (_day(text) if len(text) == 10 and text[4:5] == "-" else text) or "……………………………………"
+    return _("Discussed with the director on {date} (protocol 6j).").format(date=shown)
+
+
+def _first_page(figures: AnnualFigures, texts: Mapping[str, str], st: _Styles) -> list[Any]:
+    """Page 1: the VP's own summary and the signals for policy (protocol 4c, 6j)."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import HRFlowable, Paragraph, Spacer
+
+    school = figures.school.strip() or _("(name of the school not filled in)")
+    subtitle = _("School year {year}").format(year=figures.school_year)
+    if figures.concept:
+        subtitle += " — " + _("CONCEPT")
+    story: list[Any] = [
         Paragraph(escape(school.upper()), st.kicker),
         Paragraph(escape(report_title()), st.title),
-        Paragraph(escape(_("School year {year}").format(year=figures.school_year)), st.subtitle),
-        Spacer(1, 6 * mm),
+        Paragraph(escape(subtitle), st.subtitle),
+        Spacer(1, 2 * mm),
         HRFlowable(width="100%", thickness=1.2, color=colors.HexColor(_THIS_YEAR)),
-        Spacer(1, 8 * mm),
-        grid,
-        Spacer(1, 60 * mm),
+        Spacer(1, 3 * mm),
+        _facts(figures, st),
+        Spacer(1, 3 * mm),
+    ]
+    if figures.concept:
+        story.append(Paragraph(escape(concept_note(figures)), st.concept))
+    signals = "\n\n".join(
+        text for text in (texts.get("signals", ""), texts.get("advice", "")) if text.strip()
+    )
+    story += _vp_block(
+        _("Summary by the confidential adviser"),
+        texts.get("summary", ""),
+        _("(The confidential adviser has not written a summary.)"),
+        st,
+    )
+    story += _vp_block(
+        _("Signals and advice for school policy (protocol 4c)"),
+        signals,
+        _("(No signals or advice written.)"),
+        st,
+    )
+    story += [
+        Spacer(1, 4 * mm),
+        Paragraph(escape(discussed_line(texts.get("discussed_on", ""))), st.statement),
         Paragraph(
             escape(
                 _(
                     "This report holds anonymised numbers only: no names, classes or content "
-                    "of conversations. It is meant for the director (protocol 6j)."
+                    "of conversations. The figures follow on the next pages."
                 )
             ),
             st.small,
         ),
     ]
+    return story
+
+
+def _previous(figures: AnnualFigures, table: str) -> AnnualFigures | None:
+    """The year before, for ``table``, when it was published at the same level.
+
+    A level is decided per year (:mod:`app.reports.grouping`); the year before is never
+    re-grouped here, because its own report may have shown the detail and the sums would
+    then reveal its small counts by difference.
+    """
+    previous = figures.previous
+    if (
+        previous is None
+        or previous.omitted(table)
+        or previous.level(table) != figures.level(table)
+    ):
+        return None
+    return previous
+
+
+def _prev_row(figures: AnnualFigures, previous: AnnualFigures, table: str, row: str) -> str:
+    if table == "months" and figures.level(table) == "detail" and row != TOTAL_ROW:
+        return previous.rows("months")[figures.rows("months").index(row)]
+    return row
 
 
 def _column_heads(figures: AnnualFigures) -> list[str]:
@@ -315,14 +421,14 @@ def _table(figures: AnnualFigures, table: str, st: _Styles) -> Any:
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Paragraph, Table, TableStyle
 
-    previous = figures.previous
+    previous = _previous(figures, table)
     heads = _column_heads(figures)
     label_width = 110 * mm
     data: list[list[Any]] = [["", *heads]]
     rows = list(figures.rows(table))
     if table in WITH_TOTAL:
         rows.append(TOTAL_ROW)
-    for index, row in enumerate(rows):
+    for row in rows:
         bold = row == TOTAL_ROW
         text = row_label(table, row, with_year=False)
         font = "Helvetica-Bold" if bold else "Helvetica"
@@ -332,11 +438,9 @@ def _table(figures: AnnualFigures, table: str, st: _Styles) -> Any:
         now = "" if _not_yet(figures, table, row) else show(figures.cell(table, row))
         cells = [label, now]
         if previous is not None:
-            if table == "months":
-                prev_row = TOTAL_ROW if bold else previous.rows("months")[index]
-            else:
-                prev_row = row
-            cells.append(show(previous.cell(table, prev_row)))
+            cells.append(show(previous.cell(table, _prev_row(figures, previous, table, row))))
+        elif figures.previous is not None:
+            cells.append("")
         data.append(cells)
     widths = [label_width] + [25 * mm] * len(heads)
     grid = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
@@ -366,12 +470,25 @@ def _hidden_note(figures: AnnualFigures, table: str, st: _Styles) -> list[Any]:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer
 
-    hidden = bool(figures.hidden(table)) or (
-        figures.previous is not None and bool(figures.previous.hidden(table))
-    )
+    previous = _previous(figures, table)
+    notes: list[Any] = []
+    if figures.previous is not None and previous is None:
+        notes.append(
+            Paragraph(
+                escape(
+                    _(
+                        "The school year {year} was reported at another level of detail for "
+                        "this table; see that year's own report."
+                    ).format(year=figures.previous.school_year)
+                ),
+                st.small,
+            )
+        )
+    hidden = bool(figures.hidden(table)) or (previous is not None and bool(previous.hidden(table)))
     if not hidden:
-        return []
+        return notes
     return [
+        *notes,
         Spacer(1, 1.5 * mm),
         Paragraph(
             escape(
@@ -392,10 +509,11 @@ def _not_yet(figures: AnnualFigures, table: str, row: str) -> bool:
     )
 
 
-def _legend_items(figures: AnnualFigures) -> list[tuple[str, str]]:
+def _legend_items(figures: AnnualFigures, table: str) -> list[tuple[str, str]]:
     items = [(_THIS_YEAR, figures.school_year)]
-    if figures.previous is not None:
-        items.append((_LAST_YEAR, figures.previous.school_year))
+    previous = _previous(figures, table)
+    if previous is not None:
+        items.append((_LAST_YEAR, previous.school_year))
     return items
 
 
@@ -422,7 +540,7 @@ def _series(
     figures: AnnualFigures, table: str, rows: Sequence[str]
 ) -> tuple[list[list[float]], list[list[str]]]:
     mark = marker(figures.threshold)
-    sets = [figures] + ([figures.previous] if figures.previous is not None else [])
+    sets = [figures] + [p for p in (_previous(figures, table),) if p is not None]
     data: list[list[float]] = []
     labels: list[list[str]] = []
     for position, fig in enumerate(sets):
@@ -490,7 +608,7 @@ def _horizontal_chart(figures: AnnualFigures, table: str, width: float) -> Any:
     chart.barLabels.dx = 3
     chart.barLabels.fillColor = colors.HexColor(_INK)
     drawing.add(chart)
-    _draw_legend(drawing, _legend_items(figures), label_width, height - 12)
+    _draw_legend(drawing, _legend_items(figures, table), label_width, height - 12)
     return drawing
 
 
@@ -511,7 +629,10 @@ def _months_chart(figures: AnnualFigures, width: float) -> Any:
     chart.data = data
     chart.barLabelArray = labels
     chart.barLabelFormat = "values"
-    chart.categoryAxis.categoryNames = [_short_month(int(row[5:7])) for row in rows]
+    chart.categoryAxis.categoryNames = [
+        _short_month(int(row[5:7])) if row[4:5] == "-" else _("Term {n}").format(n=row[-1])
+        for row in rows
+    ]
     chart.categoryAxis.labels.fontName = "Helvetica"
     chart.categoryAxis.labels.fontSize = 7.5
     chart.categoryAxis.labels.dy = -3
@@ -536,42 +657,47 @@ def _months_chart(figures: AnnualFigures, width: float) -> Any:
     chart.barLabels.dy = 2
     chart.barLabels.fillColor = colors.HexColor(_INK)
     drawing.add(chart)
-    _draw_legend(drawing, _legend_items(figures), 10, height - 12)
+    _draw_legend(drawing, _legend_items(figures, "months"), 10, height - 12)
     return drawing
 
 
 def _has_bars(figures: AnnualFigures, table: str) -> bool:
-    sets = [figures] + ([figures.previous] if figures.previous is not None else [])
+    sets = [figures] + [p for p in (_previous(figures, table),) if p is not None]
     return any(fig.cell(table, row) not in (0, None) for fig in sets for row in fig.rows(table))
 
 
 def _has_marker(figures: AnnualFigures, table: str) -> bool:
     mark = marker(figures.threshold)
-    sets = [figures] + ([figures.previous] if figures.previous is not None else [])
+    sets = [figures] + [p for p in (_previous(figures, table),) if p is not None]
     return any(fig.cell(table, row) == mark for fig in sets for row in fig.rows(table))
 
 
 def _section(figures: AnnualFigures, table: str, st: _Styles, width: float) -> list[Any]:
+    """One table with its title, what it counts, what stands out, and its chart: one block."""
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
-    head = [
+    block: list[Any] = [
         Paragraph(escape(table_title(table)), st.h2),
         Paragraph(escape(table_explanation(table)), st.small),
-        Spacer(1, 2 * mm),
+        Paragraph(escape(headline(figures, table)), st.lead),
+    ]
+    if figures.omitted(table):
+        return [KeepTogether(block), Spacer(1, 6 * mm)]
+    block += [
+        Spacer(1, 1 * mm),
         _table(figures, table, st),
         *_hidden_note(figures, table, st),
     ]
-    parts: list[Any] = [KeepTogether(head)]
     if _has_bars(figures, table):
         chart = (
             _months_chart(figures, width)
             if table == "months"
             else _horizontal_chart(figures, table, width)
         )
-        parts += [Spacer(1, 4 * mm), chart]
+        block += [Spacer(1, 3 * mm), chart]
         if _has_marker(figures, table):
-            parts.append(
+            block.append(
                 Paragraph(
                     escape(
                         _("A count shown as “{mark}” has no bar: its exact size is not shown.")
@@ -579,53 +705,131 @@ def _section(figures: AnnualFigures, table: str, st: _Styles, width: float) -> l
                     st.small,
                 )
             )
-    parts.append(Spacer(1, 6 * mm))
-    return parts
+    return [KeepTogether(block), Spacer(1, 6 * mm)]
 
 
-def _texts(texts: Mapping[str, str], st: _Styles) -> list[Any]:
-    from reportlab.platypus import CondPageBreak, Paragraph
+def _grid_style(extra: Sequence[Any] = ()) -> Any:
+    from reportlab.lib import colors
+    from reportlab.platypus import TableStyle
 
-    filled = [(key, texts.get(key, "") or "") for key in TEXT_KEYS]
-    filled = [(key, text) for key, text in filled if text.strip()]
-    if not filled:
-        return []
+    return TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), "Helvetica"),
+            ("FONTSIZE", (0, 0), (-1, -1), 9),
+            ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(_INK)),
+            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f1f5f9")]),
+            *extra,
+        ]
+    )
+
+
+def key_figures_title() -> str:
+    return _("The figures in brief")
+
+
+def _key_figures(figures: AnnualFigures, st: _Styles) -> list[Any]:
+    """The key figures, each with one sentence saying what it means, and what stands out."""
     from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
+    previous = figures.previous
+    head = [_("Figure"), figures.school_year] + (
+        [previous.school_year] if previous is not None else []
+    )
+    data: list[list[Any]] = [head]
+    for row in figures.rows("totals"):
+        text = (
+            f"<b>{escape(row_label('totals', row))}</b><br/>"
+            f"<font size='8' color='{_MUTED}'>{escape(key_meaning(row))}</font>"
+        )
+        cells: list[Any] = [Paragraph(text, st.cell), show(figures.cell("totals", row))]
+        if previous is not None:
+            cells.append(show(previous.cell("totals", row)))
+        data.append(cells)
+    grid = Table(
+        data, colWidths=[120 * mm] + [25 * mm] * (len(head) - 1), repeatRows=1, hAlign="LEFT"
+    )
+    grid.setStyle(
+        _grid_style([("ALIGN", (1, 0), (-1, -1), "RIGHT"), ("FONTSIZE", (1, 1), (-1, -1), 11)])
+    )
     story: list[Any] = [
-        CondPageBreak(60 * mm),
-        Paragraph(escape(_("The confidential adviser's notes")), st.h1),
+        Paragraph(escape(key_figures_title()), st.h1),
+        Paragraph(escape(table_explanation("totals")), st.small),
+        Spacer(1, 2 * mm),
+        grid,
+        *_hidden_note(figures, "totals", st),
     ]
-    titles = _text_titles()
-    for key, text in filled:
-        story.append(Paragraph(escape(titles[key]), st.h3))
-        story += [Paragraph(block, st.body) for block in _paragraphs(text)]
+    if not figures.empty:
+        story += [
+            Spacer(1, 4 * mm),
+            KeepTogether(
+                [
+                    Paragraph(escape(_("What stands out")), st.h3),
+                    *[
+                        Paragraph(
+                            escape(headline(figures, table))
+                            + f" <font color='{_MUTED}'>({escape(table_title(table))})</font>",
+                            st.body,
+                            bulletText="•",
+                        )
+                        for table in SECTIONS
+                    ],
+                ]
+            ),
+        ]
     return story
 
 
-def render_annual_pdf(
-    figures: AnnualFigures, texts: Mapping[str, str], out: Path | None = None
-) -> bytes:
-    """The report as PDF bytes; with ``out`` also written there atomically.
-
-    ``texts`` holds the VP's own sections under ``activities``, ``signals`` and ``advice``
-    (empty ones are left out). Raises :class:`app.reports.data_file.DataFileError` (Dutch
-    message) when ``out`` cannot be written; nothing is left behind then.
-    """
-    from reportlab.lib.pagesizes import A4
+def _activities(figures: AnnualFigures, texts: Mapping[str, str], st: _Styles) -> list[Any]:
+    """Activities by kind with their reach (exact: they are not about pupils), and the VP's text."""
     from reportlab.lib.units import mm
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
-    st = _Styles()
-    width = A4[0] - 40 * mm
-    story: list[Any] = _title_page(figures, st)
-    story += [
-        PageBreak(),
-        Paragraph(escape(_("About this report")), st.h1),
-        Paragraph(escape(_role_text()), st.body),
-        Paragraph(escape(_("How the figures are protected")), st.h3),
-        Paragraph(escape(suppression_note(figures.threshold)), st.body),
+    previous = figures.previous
+    head = [_("Activity"), _("How often"), _("People reached")]
+    if previous is not None:
+        head.append(_("How often {year}").format(year=previous.school_year))
+    data: list[list[Any]] = [head]
+    kinds = [k for k in ACTIVITY_KINDS if k in figures.activities] + [
+        k for k in ACTIVITY_KINDS
+        if previous is not None and k in previous.activities and k not in figures.activities
     ]
+    for kind in kinds:
+        count, reach = figures.activities.get(kind, (0, 0))
+        cells: list[Any] = [activity_label(kind), str(count), str(reach) if reach else "—"]
+        if previous is not None:
+            cells.append(str(previous.activities.get(kind, (0, 0))[0]))
+        data.append(cells)
+    block: list[Any] = [
+        Paragraph(escape(table_title("activities")), st.h2),
+        Paragraph(escape(table_explanation("activities")), st.small),
+        Spacer(1, 1 * mm),
+    ]
+    if kinds:
+        grid = Table(
+            data,
+            colWidths=[75 * mm, 25 * mm, 35 * mm] + [35 * mm] * (len(head) - 3),
+            hAlign="LEFT",
+        )
+        grid.setStyle(_grid_style([("ALIGN", (1, 0), (-1, -1), "RIGHT")]))
+        block.append(grid)
+    else:
+        block.append(Paragraph(escape(_("No activities were registered.")), st.body))
+    story: list[Any] = [KeepTogether(block)]
+    own = _paragraphs(texts.get("activities", ""))
+    if own:
+        story += [Spacer(1, 2 * mm)] + [Paragraph(text, st.body) for text in own]
+    return [*story, Spacer(1, 6 * mm)]
+
+
+def _about(figures: AnnualFigures, st: _Styles) -> list[Any]:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import CondPageBreak, Paragraph
+
     period_note = _("The figures cover {period}.").format(period=_period(figures))
     if figures.partial:
         period_note += " " + _("The school year is not over yet: the figures are not final.")
@@ -636,37 +840,125 @@ def render_annual_pdf(
     else:
         beside = _("The figures of the school year {year} are shown beside them.")
         period_note += " " + beside.format(year=figures.previous.school_year)
-    story.append(Paragraph(escape(period_note), st.body))
+    return [
+        CondPageBreak(70 * mm),
+        Paragraph(escape(_("About this report")), st.h1),
+        Paragraph(escape(_role_text()), st.body),
+        Paragraph(escape(_("How the figures are protected")), st.h3),
+        Paragraph(escape(suppression_note(figures.threshold)), st.body),
+        Paragraph(escape(grouping_note(figures.threshold)), st.body),
+        Paragraph(escape(period_note), st.body),
+    ]
+
+
+def grouping_note(threshold: int) -> str:
+    return _(
+        "Where more than half of the numbers of a table would be smaller than {t}, the table "
+        "shows groups instead (for example four groups of problems, or four school terms "
+        "instead of twelve months), so that it still says something. A table whose total would "
+        "otherwise have to be left out is also shown in groups."
+    ).format(t=threshold)
+
+
+def _day(iso: str) -> str:
+    """``2026-12-03`` as "3 december 2026" (the text itself when it is not such a date)."""
+    try:
+        return f"{int(iso[8:10])} {month_name(int(iso[5:7]))} {iso[:4]}"
+    except (ValueError, IndexError):
+        return iso
+
+
+def witness_text(witness: tuple[str, str] | None) -> str:
+    """The journal's check code as printed on the last page."""
+    if witness is None:
+        return _("The journal was empty when this report was made.")
+    code, at = witness
+    return _(
+        "Check code of the journal: {code} (as it stood on {date}). Keep this printed page: "
+        "with this code the confidential adviser or an auditor can show later that the "
+        "journal of the program has not been changed since (vertrouwd verify "
+        "--journal-code {code})."
+    ).format(code=code, date=_day(at[:10]))
+
+
+def _closing(figures: AnnualFigures, witness: tuple[str, str] | None, st: _Styles) -> list[Any]:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer
+
+    return [
+        Spacer(1, 6 * mm),
+        KeepTogether(
+            [
+                Paragraph(escape(_("Recorded")), st.h3),
+                Paragraph(escape(witness_text(witness)), st.body),
+            ]
+        ),
+    ]
+
+
+def render_annual_pdf(
+    figures: AnnualFigures,
+    texts: Mapping[str, str],
+    out: Path | None = None,
+    *,
+    witness: tuple[str, str] | None = None,
+) -> bytes:
+    """The report as PDF bytes; with ``out`` also written there atomically.
+
+    ``texts`` holds the VP's own texts under ``summary``, ``signals``, ``advice`` and
+    ``activities``, and ``discussed_on`` (the date the report was discussed with the
+    director, as the VP wrote it; empty: a line to write on). ``witness`` is the journal's
+    check code and moment (:func:`app.journal.witness`), printed on the last page. Raises
+    :class:`app.reports.data_file.DataFileError` (Dutch message) when ``out`` cannot be
+    written; nothing is left behind then.
+    """
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
+
+    st = _Styles()
+    width = A4[0] - 40 * mm
+    story: list[Any] = _first_page(figures, texts, st)
+    story += [PageBreak(), *_key_figures(figures, st)]
     if figures.empty:
         story.append(
             Paragraph(escape(_("No contacts were registered in this school year.")), st.statement)
         )
-    story += [Spacer(1, 2 * mm), *_section(figures, "totals", st, width)[:1], Spacer(1, 6 * mm)]
-    if not figures.empty:
+    else:
         story.append(PageBreak())
         for table in SECTIONS:
             story += _section(figures, table, st, width)
-    story += _texts(texts, st)
+    story += _activities(figures, texts, st)
+    story += _about(figures, st)
+    story += _closing(figures, witness, st)
 
     school = figures.school.strip()
     footer = _("Annual report of the confidential adviser {year}").format(
         year=figures.school_year
     ) + (f" — {school}" if school else "")
+    header = (
+        _("CONCEPT — the school year {year} is not over; these figures are not final").format(
+            year=figures.school_year
+        )
+        if figures.concept
+        else None
+    )
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=20 * mm,
         rightMargin=20 * mm,
-        topMargin=18 * mm,
+        topMargin=20 * mm,
         bottomMargin=22 * mm,
-        title=f"{report_title()} {figures.school_year}",
+        title=f"{report_title()} {figures.school_year}"
+        + (f" ({_('CONCEPT')})" if figures.concept else ""),
         author=figures.vp_name.strip(),
         subject=school,
         creator="Vertrouwd",
         lang="nl-NL",
     )
-    document.build(story, canvasmaker=_make_canvas_class(footer))
+    document.build(story, canvasmaker=_make_canvas_class(footer, header))
     pdf = buffer.getvalue()
     if out is not None:
         write_atomic(out, pdf)

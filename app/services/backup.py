@@ -103,6 +103,8 @@ class VerifyReport:
     created_at: datetime | None = None
     store_id: str | None = None
     app_version: str | None = None
+    #: With a printed journal code: ``"match"``, or why not (:func:`app.journal.check_code`).
+    journal_code: str | None = None
 
     @property
     def intact(self) -> bool:
@@ -616,8 +618,11 @@ def backup_age_days(store: Store, today: date) -> int | None:
 
 
 # -- verify ------------------------------------------------------------------------------------
-def verify_file(path: Path, key: str) -> VerifyReport:
-    """Check a store or backup with its key without changing it (no migration, no writes)."""
+def verify_file(path: Path, key: str, journal_code: str | None = None) -> VerifyReport:
+    """Check a store or backup with its key without changing it (no migration, no writes).
+
+    With ``journal_code`` (printed on an annual report), also check the journal against it.
+    """
     path = Path(path).absolute()
     report = VerifyReport(path=path)
     if not path.is_file():
@@ -651,6 +656,8 @@ def verify_file(path: Path, key: str) -> VerifyReport:
         _run_checks(store, report)
         if report.cipher_ok and report.integrity_ok and report.schema_version and not report.newer:
             report.journal_problems = journal.verify(store)  # R14: the hash chain
+            if journal_code is not None:
+                report.journal_code = journal.check_code(store, journal_code) or "match"
     finally:
         store.close()
     if manifest is not None and report.counts:

@@ -43,6 +43,9 @@ class Profile:
 
 
 SCHOOL = Profile(400, 300, 1200)
+#: `vertrouwd demo`: one school of about 1,000 pupils as a confidant sees it (20–60 cases a
+#: year, issue 14), so that the annual report can be judged on a realistic year.
+DEMO = Profile(70, 45, 190, activities_per_year=18)
 STRESS = Profile(4000, 3000, 10000, activities_per_year=40, exact_totals=True)
 
 
@@ -510,5 +513,5 @@ def generate(
 
 
 def fill_demo(store: Store, *, years: int, seed: int, today: date | None = None) -> None:
-    """`vertrouwd demo`: the school workload over `years` school years, seeded."""
-    generate(store, years=years, seed=seed, today=today)
+    """`vertrouwd demo`: a school of realistic size (:data:`DEMO`) over `years` school years."""
+    generate(store, years=years, seed=seed, today=today, profile=DEMO)

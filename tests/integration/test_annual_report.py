@@ -24,10 +24,21 @@ import pytest
 from pypdf import PdfReader
 
 from app.domain import lists as L
-from app.reports import annual
+from app.i18n import _
+from app.reports import annual, grouping
 from app.reports.annual import COPIES, AnnualFigures, ReportError, compute, to_data_file
 from app.reports.data_file import DUTY_CODES, WITH_TOTAL, parse, to_csv, to_json
-from app.reports.pdf import SECTIONS, _role_text, render_annual_pdf, suppression_note
+from app.reports.narrative import headline, key_meaning
+from app.reports.pdf import (
+    SECTIONS,
+    _role_text,
+    concept_note,
+    discussed_line,
+    grouping_note,
+    key_figures_title,
+    render_annual_pdf,
+    suppression_note,
+)
 from app.reports.suppression import TOTAL_ROW, is_safe
 from app.services.demo import generate
 from app.services.escalation import complete_obligation, record_check
@@ -122,9 +133,13 @@ def expected_counts(store: Store, school_year: str) -> dict[str, Counter[str]]:
     years = dict(store.query("SELECT id, year_group FROM pupil"))
     t["year_groups"] = Counter(L.year_group_band(years[p]) for p in pupils)
     t["categories"] = Counter()
+    in_group: dict[str, set[int]] = {}
     for case_id, category in store.query("SELECT case_id, category FROM case_category"):
         if case_id in active_ids:
             t["categories"][category] += 1
+            group = grouping.group_of("categories", category) or "school_overig"
+            in_group.setdefault(group, set()).add(case_id)
+    t["category_groups"] = Counter({g: len(ids) for g, ids in in_group.items()})
     entries = store.query("SELECT id, kind, on_date, supersedes FROM entry")
     superseded = {e[3] for e in entries if e[3] is not None}
     counted = [e for e in entries if e[0] not in superseded and in_year(e[2])]
@@ -150,9 +165,6 @@ def expected_counts(store: Store, school_year: str) -> dict[str, Counter[str]]:
             "conversations": sum(1 for e in counted if e[1] == "conversation"),
             "pupils": len(pupils),
             "consultations": sum(1 for e in counted if e[1] == "consultation"),
-            "activities": sum(
-                1 for r in store.query("SELECT on_date FROM activity") if in_year(r[0])
-            ),
             "routes_meldcode": routes["MELDCODE"],
             "routes_veilig_thuis_advies": routes["VEILIG_THUIS_ADVICE"],
         }
@@ -165,8 +177,18 @@ def assert_agrees(
 ) -> None:
     """Every visible cell equals the true count; every "<5" stands for 1..4."""
     checked = 0
-    for table, expected in raw.items():
+    for table, detail in raw.items():
+        if table not in shown:  # left out (even its groups were mostly small), or not a table
+            assert table == "category_groups" or table != "totals", table
+            continue
         rows = shown[table]
+        expected = detail
+        if any(row in grouping.group_ids(table) for row in rows):  # published at group level
+            expected = (
+                raw["category_groups"]
+                if table == "categories"
+                else Counter(grouping.roll_up(table, detail))
+            )
         for row, cell in rows.items():
             true = sum(expected.values()) if row == TOTAL_ROW else expected.get(row, 0)
             if cell == f"<{threshold}":
@@ -186,6 +208,8 @@ def assert_safe(tables: Mapping[str, Mapping[str, Any]], threshold: int = 5) -> 
         assert is_safe(rows, threshold), table
     totals = tables["totals"]
     for table, copy in COPIES.items():
+        if table not in tables:  # left out: nothing to compare the copy with
+            continue
         body = {r: c for r, c in tables[table].items() if r != TOTAL_ROW}
         if copy in totals:
             assert tables[table].get(TOTAL_ROW) == totals[copy]
@@ -216,12 +240,15 @@ def _norm(text: str) -> str:
 def table_cells_in_pdf(text: str, figures: AnnualFigures, table: str) -> dict[str, list[str]]:
     """The cells printed in the PDF's table of ``table`` (label followed by one value per year)."""
     flat = _norm(text)
-    position = flat.index(_norm(annual.table_title(table)))
+    title = key_figures_title() if table == "totals" else annual.table_title(table)
+    position = flat.index(_norm(title))
     columns = 1 + (figures.previous is not None)
     rows = list(figures.rows(table)) + ([TOTAL_ROW] if table in WITH_TOTAL else [])
     found: dict[str, list[str]] = {}
     for row in rows:
         label = _norm(annual.row_label(table, row, with_year=False))
+        if table == "totals":  # each key figure is followed by what it means
+            label += " " + _norm(key_meaning(row))
         position = flat.index(label + " ", position) + len(label) + 1
         values = flat[position:].split(" ")[:columns]
         found[row] = values
@@ -231,11 +258,24 @@ def table_cells_in_pdf(text: str, figures: AnnualFigures, table: str) -> dict[st
 def visible_numbers(text: str, figures: AnnualFigures) -> list[int]:
     """Every number left in the PDF text after labels, titles and fixed sentences are removed."""
     flat = _norm(text)
-    fixed = [_role_text(), suppression_note(figures.threshold)]
+    # The activities are not about pupils and are shown exactly: leave their table out.
+    start = flat.index(_norm(annual.table_title("activities")))
+    flat = flat[:start] + flat[flat.index(_norm(_("About this report")), start) :]
+    fixed = [
+        _role_text(),
+        suppression_note(figures.threshold),
+        grouping_note(figures.threshold),
+        concept_note(figures),
+        discussed_line(""),
+        _("Signals and advice for school policy (protocol 4c)"),
+        *(_("Term {n}").format(n=n) for n in range(1, 5)),
+    ]
     for table in ("totals", *SECTIONS):
         fixed += [annual.table_title(table), annual.table_explanation(table)]
+        fixed.append(headline(figures, table))
         for row in [*figures.rows(table), TOTAL_ROW]:
             fixed += [annual.row_label(table, row), annual.row_label(table, row, with_year=False)]
+            fixed.append(key_meaning(row) if table == "totals" else "")
     for phrase in sorted({_norm(f) for f in fixed if f}, key=len, reverse=True):
         flat = flat.replace(phrase, " ")
     flat = re.sub(r"Pagina \d+ van \d+", " ", flat)
@@ -348,7 +388,9 @@ def test_superseded_entries_and_derived_action_types(tmp_path: Path) -> None:
         assert figures.tables["months"]["2025-10"] == 7
         assert totals["conversations"] == 7 and totals["consultations"] == 5
         assert actions["klachtverwijzing"] == 5 and actions["verwijzing_extern"] == 5
-        assert actions["consultatie_anoniem"] == 5 and actions["beleidsadvies"] == 5
+        assert actions["consultatie_anoniem"] == 5
+        # Policy advice is an activity, shown exactly with the activities, not an action type.
+        assert actions["beleidsadvies"] == 0 and figures.activities["beleidsadvies"] == (5, 0)
         assert actions["ouders_geinformeerd"] == "<5"  # 4 of the 5 obligations are done
         assert actions["veilig_thuis_melding"] == 5
         assert figures.tables["duties"]["INFORM_PARENTS"] == 5
@@ -359,7 +401,8 @@ def test_superseded_entries_and_derived_action_types(tmp_path: Path) -> None:
 
 
 def test_a_hidden_total_hides_its_copy_in_the_totals(tmp_path: Path) -> None:
-    """August has 3 conversations, every other month 10: the month total would pin August."""
+    """August has 3 conversations, November to July 10 each: the month total would pin
+    August, and so would the total of the terms (the first term holds August alone)."""
     store = new_store(tmp_path / "copy.db")
     try:
         with store.transaction() as conn:
@@ -369,7 +412,7 @@ def test_a_hidden_total_hides_its_copy_in_the_totals(tmp_path: Path) -> None:
             )
             days = ["2025-08-25"] * 3 + [
                 f"{2025 + (m < 8)}-{m:02d}-10"
-                for m in (9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7)
+                for m in (11, 12, 1, 2, 3, 4, 5, 6, 7)
                 for _ in range(10)
             ]
             conn.executemany(
@@ -378,6 +421,7 @@ def test_a_hidden_total_hides_its_copy_in_the_totals(tmp_path: Path) -> None:
                 [(d,) for d in days],
             )
         figures = compute(store, YEAR, threshold=5, today=date(2026, 9, 1))
+        assert figures.level("months") == "detail"
         assert figures.tables["months"]["2025-08"] == "<5"
         assert TOTAL_ROW not in figures.tables["months"]
         assert "conversations" not in figures.tables["totals"]
@@ -396,18 +440,58 @@ def test_a_hidden_total_hides_its_copy_in_the_totals(tmp_path: Path) -> None:
         store.close()
 
 
+def test_months_roll_up_to_terms_when_that_keeps_the_total(tmp_path: Path) -> None:
+    """August 3, September to July 10 each: the month total would pin August, the terms'
+    total does not (the first term is 23), so the table is shown per term with its total."""
+    store = new_store(tmp_path / "terms.db")
+    try:
+        with store.transaction() as conn:
+            conn.execute("INSERT INTO pupil(id, name, created_at) VALUES (1, 'Sam Test', 'x')")
+            conn.execute(
+                "INSERT INTO case_file(id, pupil_id, opened_on) VALUES (1, 1, '2025-08-20')"
+            )
+            days = ["2025-08-25"] * 3 + [
+                f"{2025 + (m < 8)}-{m:02d}-10"
+                for m in (9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7)
+                for _ in range(10)
+            ]
+            conn.executemany(
+                "INSERT INTO entry(case_id, kind, on_date, created_at) "
+                "VALUES (1, 'conversation', ?, 'x')",
+                [(d,) for d in days],
+            )
+        figures = compute(store, YEAR, threshold=5, today=date(2026, 9, 1))
+        assert figures.level("months") == "group"
+        assert dict(figures.tables["months"]) == {
+            "periode_1": 23, "periode_2": 30, "periode_3": 30, "periode_4": 30, TOTAL_ROW: 113
+        }
+        assert figures.tables["totals"]["conversations"] == 113
+        assert not any(row.startswith("2025-") for row in figures.tables["months"])
+        data = json.loads(to_json(to_data_file(figures)))
+        assert data["tables"]["months"]["level"] == "group"
+        text, _pages = pdf_text(render_annual_pdf(figures, {}, None))
+        assert "1e periode (augustus–oktober)" in text and "4e periode (mei–juli)" in text
+    finally:
+        store.close()
+
+
 def test_data_file_and_csv_hold_only_safe_cells(report: Report) -> None:
     data = json.loads(report.json_text)
-    assert data["format"] == "vertrouwd-jaarcijfers" and data["version"] == 1
+    assert data["format"] == "vertrouwd-jaarcijfers" and data["version"] == 2
     assert data["school"] == SCHOOL and data["school_year"] == YEAR and data["threshold"] == 5
+    assert data["status"] == "concept"  # TODAY lies inside the school year
     assert parse(report.json_text).tables == {k: dict(v) for k, v in report.figures.tables.items()}
-    assert_safe(data["tables"])
+    levels = {name: table["level"] for name, table in data["tables"].items()}
+    assert levels == {name: report.figures.level(name) for name in report.figures.tables}
+    tables = {name: table["rows"] for name, table in data["tables"].items()}
+    assert_safe(tables)
     assert report.figures.previous is not None
     assert_safe(report.figures.previous.tables)
     rows = list(csv.reader(io.StringIO(report.csv_text)))
-    assert rows[0] == ["table", "row", "value"]
-    from_csv = {(t, r): v for t, r, v in rows[1:]}
-    from_json = {(t, r): str(v) for t, rs in data["tables"].items() for r, v in rs.items()}
+    assert rows[0] == ["table", "row", "value", "level"]
+    from_csv = {(t, r): v for t, r, v, level in rows[1:] if level == levels[t]}
+    assert len(from_csv) == len(rows) - 1
+    from_json = {(t, r): str(v) for t, rs in tables.items() for r, v in rs.items()}
     assert from_csv == from_json
     for value in from_csv.values():
         assert value == "<5" or int(value) == 0 or int(value) >= 5
@@ -418,12 +502,18 @@ def test_pdf_shows_the_same_cells_and_no_small_count(report: Report) -> None:
     previous = figures.previous
     assert previous is not None
     for table in ("totals", *SECTIONS):
+        if figures.omitted(table):
+            continue
         cells = table_cells_in_pdf(report.text, figures, table)
         prev_rows = [*previous.rows(table), TOTAL_ROW]
+        same_level = previous.level(table) == figures.level(table) and not previous.omitted(table)
         for index, (row, values) in enumerate(cells.items()):
             now = figures.cell(table, row)
-            if table == "months" and row != TOTAL_ROW and row > figures.through_month:
+            if table == "months" and row[4:5] == "-" and row > figures.through_month:
                 assert values[0] in ("", str(previous.cell(table, prev_rows[index])))
+                continue
+            if not same_level:  # the year before is left blank for this table
+                assert values[0] == annual.show(now), (table, row, values)
                 continue
             prev_row = prev_rows[index] if table == "months" else row
             assert values == [annual.show(now), annual.show(previous.cell(table, prev_row))], (
@@ -505,7 +595,8 @@ def test_an_empty_year_says_so(report: Report) -> None:
     text, pages = pdf_text(render_annual_pdf(figures, {}, None))
     assert "Er zijn in dit schooljaar geen contacten geregistreerd." in _norm(text)
     assert f"Pagina 1 van {len(pages)}" in pages[0]
-    assert json.loads(to_json(to_data_file(figures)))["tables"]["totals"]["requests"] == 0
+    tables = json.loads(to_json(to_data_file(figures)))["tables"]
+    assert tables["totals"]["rows"]["requests"] == 0
 
 
 @pytest.mark.parametrize(
@@ -570,7 +661,8 @@ def test_small_random_schools_are_safe_end_to_end(tmp_path: Path) -> None:
             figures = compute(store, year, threshold=5, today=today)
             assert_agrees(figures.tables, expected_counts(store, year))
             assert_safe(figures.tables)
-            assert_safe(json.loads(to_json(to_data_file(figures)))["tables"])
+            tables = json.loads(to_json(to_data_file(figures)))["tables"]
+            assert_safe({name: table["rows"] for name, table in tables.items()})
             if figures.previous is not None:
                 assert_safe(figures.previous.tables)
             if seed % 4 == 0:

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -103,7 +104,8 @@ def test_year_report_with_data_file(
     assert isinstance(data.tables["totals"]["requests"], int)
     assert data.tables["totals"]["requests"] > 100
     csv_lines = (out / "a.csv").read_text(encoding="utf-8").splitlines()
-    assert csv_lines[0] == "table,row,value"
+    assert csv_lines[0] == "table,row,value,level"
+    assert data.status == "final"  # the command runs on the real date, after the school year
     assert len(csv_lines) - 1 == sum(len(rows) for rows in data.tables.values())
     reader = PdfReader(io.BytesIO((out / "a.pdf").read_bytes()))
     text = "\n".join(page.extract_text() for page in reader.pages)
@@ -241,7 +243,8 @@ def test_merge(cli: Cli, data_files: tuple[Path, Path], tmp_path: Path) -> None:
     )
     assert run.code == 0, run.err
     group = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))
-    assert group["format"] == "vertrouwd-groepscijfers" and group["version"] == 1
+    assert group["format"] == "vertrouwd-groepscijfers" and group["version"] == 2
+    assert set(group["levels"]) == set(group["tables"])
     assert group["school_year"] == "2025-2026"
     assert [s["school"] for s in group["schools"]] == ["De Linde", "Het Carolus"]
     one, two = load(a), load(b)
@@ -268,11 +271,11 @@ def test_merge_refuses_duplicates_and_other_formats(
 
     newer = tmp_path / "nieuwer.json"
     document = json.loads(a.read_text(encoding="utf-8"))
-    document["version"] = 2
+    document["version"] = 3
     newer.write_text(json.dumps(document), encoding="utf-8")
     run = cli("report", "merge", str(newer), str(b), "--out", str(tmp_path / "g.pdf"))
     assert run.code == 1
-    assert "versie 2" in one_sentence(run.err)
+    assert "versie 3" in one_sentence(run.err)
 
     other = tmp_path / "anders.json"
     other.write_text('{"format": "iets-anders", "version": 1}', encoding="utf-8")
@@ -290,3 +293,59 @@ def test_merge_refuses_duplicates_and_other_formats(
     assert run.code == 1 and len(one_sentence(run.err)) > 10
     assert parse(b.read_text(encoding="utf-8")).school == "Het Carolus"  # not overwritten
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".pdf") == []
+
+
+def test_running_year_is_a_concept_and_merge_refuses_it(
+    cli: Cli, schools: tuple[School, School], data_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Issue 14: a report of the running school year says CONCEPT on every page and in its
+    data file, and `report merge` refuses that file; a finished year's report does not."""
+    today = date.today()
+    running = f"{today.year - (today.month < 8)}-{today.year - (today.month < 8) + 1}"
+    run = schools[0].run(
+        cli,
+        "report",
+        "--school-year",
+        running,
+        "--out",
+        str(tmp_path / "c.pdf"),
+        "--data",
+        str(tmp_path / "c.json"),
+    )
+    assert run.code == 0, run.err
+    pages = [p.extract_text() for p in PdfReader(str(tmp_path / "c.pdf")).pages]
+    assert pages and all("CONCEPT" in page for page in pages)
+    assert json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))["status"] == "concept"
+    run = cli("report", "merge", str(tmp_path / "c.json"), str(data_files[1]), "--out",
+              str(tmp_path / "g.pdf"))
+    assert run.code == 1
+    sentence = one_sentence(run.err)
+    assert "concept" in sentence and "De Linde" in sentence and running in sentence
+    assert not (tmp_path / "g.pdf").exists()
+    final = [p.extract_text() for p in PdfReader(str(data_files[0].with_suffix(".pdf"))).pages]
+    assert not any("CONCEPT" in page for page in final)
+    assert json.loads(data_files[0].read_text(encoding="utf-8"))["status"] == "final"
+
+
+def test_verify_checks_the_journal_against_the_printed_code(
+    cli: Cli, schools: tuple[School, School], tmp_path: Path
+) -> None:
+    school = schools[1]
+    run = school.run(cli, "report", "--school-year", "2025-2026", "--out", str(tmp_path / "r.pdf"))
+    assert run.code == 0, run.err
+    last = " ".join(PdfReader(str(tmp_path / "r.pdf")).pages[-1].extract_text().split())
+    found = re.search(r"Controlecode van het logboek: (\d+-[0-9A-F]{8})", last)
+    assert found is not None, last
+    code = found.group(1)
+    store = str(school.data / "vertrouwd.db")
+    run = school.run(cli, "verify", store, "--journal-code", code)
+    assert run.code == 0, run.err
+    assert f"Het logboek klopt met de controlecode {code}" in run.out
+    number, digest = code.split("-")
+    wrong = f"{number}-{'0' if digest[0] != '0' else '1'}{digest[1:]}"
+    run = school.run(cli, "verify", store, "--journal-code", wrong)
+    assert run.code == 1 and "klopt NIET" in one_sentence(run.err)
+    run = school.run(cli, "verify", store, "--journal-code", "99999-ABCDEF12")
+    assert run.code == 1 and "verdwenen" in one_sentence(run.err)
+    run = school.run(cli, "verify", store, "--journal-code", "onzin")
+    assert run.code == 1 and "geen controlecode" in one_sentence(run.err)

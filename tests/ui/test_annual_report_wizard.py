@@ -52,6 +52,8 @@ TEXTS = {
     "signals": "Meer meldingen over online pesten in leerjaar 2.",
     "advice": "Maak een protocol voor online pesten; BELEIDSADVIES-UNIEK.",
 }
+#: What the wizard keeps: the texts typed, no summary, no date discussed.
+SAVED = {**TEXTS, "summary": "", "discussed_on": ""}
 
 
 # -- fixtures ------------------------------------------------------------------------------
@@ -252,7 +254,7 @@ def test_walk_the_wizard_and_save_pdf_and_data_file(
     assert made[0] == {"school_year": YEAR, "tables": 7, "data_file": 1, "empty": 0}
     # The texts stay as a draft for next time; closing asks nothing after a save.
     assert window.session is not None
-    assert drafts.load_draft(window.session.store, texts_kind(YEAR)) == TEXTS
+    assert drafts.load_draft(window.session.store, texts_kind(YEAR)) == SAVED
     click(qtbot, wizard.button(QWizard.WizardButton.FinishButton))
     assert not wizard.isVisible()
 
@@ -399,13 +401,19 @@ def test_texts_survive_a_lock_and_come_back(
     data_dir, key = keyed
     window.unlocked_with(unlock(data_dir, MemoryProvider(), typed_key=key))
     assert window.session is not None
-    assert drafts.load_draft(window.session.store, texts_kind(YEAR)) == TEXTS
+    assert drafts.load_draft(window.session.store, texts_kind(YEAR)) == SAVED
     again = open_wizard(qtbot, window)
     to_page(qtbot, again, again.texts_page)
-    assert again.texts_page.values() == TEXTS
+    assert again.texts_page.values() == SAVED
     # Another year has its own texts.
     previous = AnnualReportWizard(window)
-    assert previous.texts_of("2024-2025") == {"activities": "", "signals": "", "advice": ""}
+    assert previous.texts_of("2024-2025") == {
+        "summary": "",
+        "activities": "",
+        "signals": "",
+        "advice": "",
+        "discussed_on": "",
+    }
 
 
 def test_texts_are_saved_while_typing(qtbot: Any, window: MainWindow) -> None:
@@ -455,7 +463,7 @@ def test_opening_an_item_closes_the_wizard_and_resumes_at_the_check(
     click(qtbot, again.button(QWizard.WizardButton.BackButton))
     assert again.currentPage() is again.year_page
     to_page(qtbot, again, again.texts_page)
-    assert again.texts_page.values() == TEXTS
+    assert again.texts_page.values() == SAVED
     # The page to come back to is used once.
     assert window.session is not None
     assert drafts.load_draft(window.session.store, WIZARD_KIND) == {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -69,18 +70,22 @@ def test_json_exact_format_and_round_trip() -> None:
         "school",
         "location",
         "school_year",
+        "status",
         "threshold",
         "tables",
     ]
     assert document["format"] == "vertrouwd-jaarcijfers"
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert document["school_year"] == "2025-2026"
+    assert document["status"] == "final"
     assert document["threshold"] == 5
     assert list(document["tables"]) == list(TABLES)
-    assert document["tables"]["categories"] == {"pesten": 12, "thuissituatie": "<5", "overig": 0}
-    assert document["tables"]["referral_sources"][TOTAL_ROW] == 17
-    assert "2025-09" in document["tables"]["months"]
-    for name, rows in document["tables"].items():
+    assert all(table["level"] == "detail" for table in document["tables"].values())
+    tables = {name: table["rows"] for name, table in document["tables"].items()}
+    assert tables["categories"] == {"pesten": 12, "thuissituatie": "<5", "overig": 0}
+    assert tables["referral_sources"][TOTAL_ROW] == 17
+    assert "2025-09" in tables["months"]
+    for name, rows in tables.items():
         assert (TOTAL_ROW in rows) == (name in WITH_TOTAL and TOTAL_ROW in rows)
         for value in rows.values():
             assert value == "<5" or (isinstance(value, int) and (value == 0 or value >= 5))
@@ -97,8 +102,9 @@ def test_json_keeps_non_ascii() -> None:
 def test_csv_has_the_same_cells() -> None:
     df = make_file()
     rows = list(csv.reader(io.StringIO(to_csv(df))))
-    assert rows[0] == ["table", "row", "value"]
-    cells = {(t, r): v for t, r, v in rows[1:]}
+    assert rows[0] == ["table", "row", "value", "level"]
+    assert {level for *_cell, level in rows[1:]} == {"detail"}
+    cells = {(t, r): v for t, r, v, _level in rows[1:]}
     expected = {(t, r): str(v) for t, tbl in df.tables.items() for r, v in tbl.items()}
     assert cells == expected
     assert cells[("categories", "thuissituatie")] == "<5"
@@ -115,6 +121,17 @@ def test_load_from_disk(tmp_path: Path) -> None:
 
 
 def doc(**changes: object) -> str:
+    """A version 1 document (still read) with ``changes``."""
+    document = json.loads(to_json(make_file()))
+    document["version"] = 1
+    del document["status"]
+    document["tables"] = {name: table["rows"] for name, table in document["tables"].items()}
+    document.update(changes)
+    return json.dumps(document)
+
+
+def doc2(**changes: object) -> str:
+    """A version 2 document with ``changes``."""
     document = json.loads(to_json(make_file()))
     document.update(changes)
     return json.dumps(document)
@@ -126,8 +143,20 @@ def doc(**changes: object) -> str:
         ('{"format": "iets-anders", "version": 1}', "geen jaarcijferbestand van Vertrouwd"),
         ("dit is geen json", "geen jaarcijferbestand van Vertrouwd"),
         ("[1, 2]", "geen jaarcijferbestand van Vertrouwd"),
-        (doc(version=2), "versie 2; dit programma kent alleen versie 1"),
-        (doc(version="1"), "kent alleen versie 1"),
+        (doc(version=3), "versie 3; dit programma kent alleen de versies 1 en 2"),
+        (doc(version="1"), "kent alleen de versies 1 en 2"),
+        (doc2(status="klaar"), "status"),
+        (doc2(tables={"categories": {"level": "fijn", "rows": {"pesten": 5}}}), "niveau"),
+        (doc2(tables={"totals": {"level": "group", "rows": {}}}), "niveau"),
+        (doc2(tables={"categories": {"pesten": 5}}), "ongeldig"),
+        (
+            doc2(tables={"categories": {"level": "detail", "rows": {"welzijn_gezondheid": 5}}}),
+            "onbekende rij",
+        ),
+        (
+            doc2(tables={"categories": {"level": "group", "rows": {"pesten": 5}}}),
+            "onbekende rij",
+        ),
         (doc(threshold=3), "ten minste 5"),
         (doc(school_year="2025-2027"), "schooljaar"),
         (doc(school=""), "naam van de school"),
@@ -152,6 +181,16 @@ def test_bad_files_give_dutch_sentences(text: str, fragment: str) -> None:
     assert isinstance(info.value, ValueError)
 
 
+def test_version_1_is_still_read() -> None:
+    old = parse(doc())
+    assert old == make_file()  # every table at detail level, final
+    assert old.status == "final" and all(old.level(t) == "detail" for t in TABLES)
+    with pytest.raises(DataFileError, match='ontbreekt het veld "status"'):
+        document = json.loads(doc2())
+        del document["status"]
+        parse(json.dumps(document))
+
+
 def test_missing_field() -> None:
     document = json.loads(to_json(make_file()))
     del document["location"]
@@ -161,10 +200,10 @@ def test_missing_field() -> None:
 
 def test_load_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "ander.json"
-    path.write_text(doc(version=2), encoding="utf-8")
+    path.write_text(doc(version=3), encoding="utf-8")
     with pytest.raises(DataFileError) as info:
         load(path)
-    assert info.value.message_nl.startswith("ander.json: Dit bestand heeft versie 2")
+    assert info.value.message_nl.startswith("ander.json: Dit bestand heeft versie 3")
     with pytest.raises(DataFileError, match="bestaat niet"):
         load(tmp_path / "weg.json")
     (tmp_path / "bin.json").write_bytes(b"\xff\xfe\x00")
@@ -372,3 +411,67 @@ def test_group_pdf_to_missing_folder_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(DataFileError, match="bestaat niet"):
         render_group_pdf(merge([make_file()]), out)
     assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- issue 14
+
+
+def grouped_file(school: str, location: str, **rows: int) -> DataFile:
+    """A file whose categories are published at group level."""
+    counts = {
+        "veiligheid_grensoverschrijding": 0,
+        "thuis_kindermishandeling": 0,
+        "welzijn_gezondheid": 0,
+        "school_overig": 0,
+        **rows,
+    }
+    base = make_file(school, location)
+    tables = dict(base.tables)
+    tables["categories"] = suppress_table(counts, with_total=False)
+    return DataFile(school, location, base.school_year, 5, tables, {"categories": "group"})
+
+
+def test_group_level_round_trip_and_merge_rolls_detail_up() -> None:
+    grouped = grouped_file("De Brug", "Deurne", welzijn_gezondheid=9, school_overig=3)
+    assert parse(to_json(grouped)) == grouped
+    assert json.loads(to_json(grouped))["tables"]["categories"]["level"] == "group"
+    # detail: pesten 12 and thuissituatie "<5" (1..4); "overig" 0
+    detail = make_file("Het Zuiderlicht", "Helmond")
+    merged = merge([detail, grouped])
+    assert merged.levels["categories"] == "group"
+    assert merged.levels["months"] == "detail"
+    assert list(merged.tables["categories"]) == [
+        "veiligheid_grensoverschrijding",
+        "thuis_kindermishandeling",
+        "welzijn_gezondheid",
+        "school_overig",
+    ]
+    assert merged.tables["categories"]["veiligheid_grensoverschrijding"] == (12, 12)
+    assert merged.tables["categories"]["thuis_kindermishandeling"] == (1, 4)
+    assert merged.tables["categories"]["welzijn_gezondheid"] == (9, 9)
+    assert merged.tables["categories"]["school_overig"] == (1, 4)
+    assert "pesten" not in merged.tables["categories"]  # no detail row survives a group merge
+
+
+def test_category_groups_of_a_detail_file_are_ranges_of_distinct_cases() -> None:
+    # pesten 7 and discriminatie 5 in one group: 7 to 12 distinct cases (a case can have both)
+    detail = make_file("A", "X", categories={"pesten": 7, "discriminatie": 5})
+    merged = merge([detail, grouped_file("B", "Y", school_overig=6)])
+    assert merged.tables["categories"]["veiligheid_grensoverschrijding"] == (7, 12)
+    assert merged.display("categories", "veiligheid_grensoverschrijding") == "7–12"
+
+
+def test_merge_refuses_a_concept_and_a_running_year() -> None:
+    final = make_file("A", "X")
+    concept = DataFile("B", "Y", "2025-2026", 5, dict(final.tables), status="concept")
+    assert json.loads(to_json(concept))["status"] == "concept"
+    with pytest.raises(DataFileError) as info:
+        merge([final, concept], today=date(2026, 12, 3))
+    assert "B (Y) over 2025-2026 zijn een concept" in info.value.message_nl
+    # A version 1 file (or any file) of a school year that has not ended is a concept too.
+    running = parse(doc(school_year="2026-2027", tables={}))
+    with pytest.raises(DataFileError, match="concept"):
+        merge([running], today=date(2026, 12, 3))
+    with pytest.raises(DataFileError, match="concept"):
+        merge([final], today=date(2026, 7, 31))  # the last day of the year is not after it
+    assert merge([final], today=date(2026, 8, 1)).schools == [("A", "X")]

@@ -32,15 +32,17 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QStandardPaths, Qt, QTimer, QUrl
+from PySide6.QtCore import QDate, QModelIndex, QStandardPaths, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -60,7 +62,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.domain.dates import school_year_bounds
+from app import journal
+from app.domain.dates import moment_to_db, school_year_bounds
 from app.i18n import _
 from app.reports.annual import (
     AnnualFigures,
@@ -107,6 +110,16 @@ OK_STYLE = (
 )
 
 
+def concept_explanation() -> str:
+    """Why a report of the running school year is a concept (DOMAIN.md; issue 14)."""
+    return _(
+        "This school year is not over yet: the report counts up to today and is marked "
+        "CONCEPT on every page. The school group only merges final figures, made after 31 "
+        "July: two reports of one year, made months apart, would show single pupils by their "
+        "difference. Make the final report after the school year has ended."
+    )
+
+
 def texts_kind(school_year: str) -> str:
     return f"{TEXTS_PREFIX}{school_year}"
 
@@ -132,15 +145,21 @@ def report_doc_title(school_year: str) -> str:
 
 
 def text_titles() -> dict[str, str]:
+    """The VP's texts in the order of the page (page 1 of the PDF: summary, signals, advice)."""
     return {
-        "activities": _("Activities"),
+        "summary": _("Summary for the director (page 1 of the report)"),
         "signals": _("Signals and trends"),
         "advice": _("Policy advice to the school management"),
+        "activities": _("Activities"),
     }
 
 
 def text_placeholders() -> dict[str, str]:
     return {
+        "summary": _(
+            "In a few sentences: what this year was like, what went well, what worries you. "
+            "This is the first thing the director and the board read."
+        ),
         "activities": _(
             "For example: class visits, posters and the website text, information evenings, "
             "training you followed, consultations with the care team."
@@ -156,19 +175,32 @@ def text_placeholders() -> dict[str, str]:
     }
 
 
+DISCUSSED = "discussed_on"
+
+
 def empty_texts() -> dict[str, str]:
-    return {key: "" for key in TEXT_KEYS}
+    return {key: "" for key in (*TEXT_KEYS, DISCUSSED)}
 
 
 def clean_texts(data: Mapping[str, Any] | None) -> dict[str, str]:
-    """The three texts from a draft; anything else in it is ignored."""
+    """The texts from a draft, and the date discussed (ISO); anything else is ignored."""
     texts = empty_texts()
     if data:
         for key in TEXT_KEYS:
             value = data.get(key)
             if isinstance(value, str):
                 texts[key] = value
+        day = data.get(DISCUSSED)
+        if isinstance(day, str) and _iso_day(day) is not None:
+            texts[DISCUSSED] = day
     return texts
+
+
+def _iso_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def run_annual_report(window: MainWindow) -> None:
@@ -340,8 +372,10 @@ class AnnualReportWizard(QWizard):
     def make_pdf(self) -> bytes:
         assert self.figures is not None
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        store = self.store()
+        witness = journal.witness(store) if store is not None else None
         try:
-            self.pdf = render_annual_pdf(self.figures, self.current_texts())
+            self.pdf = render_annual_pdf(self.figures, self.current_texts(), witness=witness)
         finally:
             QGuiApplication.restoreOverrideCursor()
         return self.pdf
@@ -382,7 +416,25 @@ class AnnualReportWizard(QWizard):
         paths = save_annual(store, self.figures, pdf, out, data, now=self.clock.now())
         self.saved_paths = paths
         self.save_texts()
+        self.record_discussed()
         return paths
+
+    def record_discussed(self) -> None:
+        """Journal the date the report was discussed with the director (protocol 6j)."""
+        store = self.store()
+        day = self.current_texts().get(DISCUSSED, "")
+        if store is None or not day:
+            return
+        try:
+            journal.append(
+                store,
+                moment_to_db(self.clock.now()),
+                "report_discussed",
+                school_year=self.school_year,
+                discussed_on=day,
+            )
+        except StoreError:
+            pass
 
     def print_report(self, preview: bool = False) -> bool:
         if self.figures is None:
@@ -534,9 +586,7 @@ class YearPage(ReportPage):
             start=dutch_date(start, weekday=False), end=dutch_date(end, weekday=False)
         )
         if today < end:
-            text += " " + _(
-                "This school year is not over yet: the report counts up to today, and says so."
-            )
+            text += " " + concept_explanation()
         self.period.setText(text)
         has_data = bool(self.combo.currentData(HAS_DATA_ROLE))
         self.note.setVisible(not has_data)
@@ -746,6 +796,28 @@ class TextsPage(ReportPage):
             layout.addWidget(caption)
             layout.addWidget(edit, 1)
             self.edits[key] = edit
+        discussed = QHBoxLayout()
+        self.discussed_box = QCheckBox(_("Discussed with the director on"))
+        self.discussed_box.setObjectName("discussed_box")
+        self.discussed_date = QDateEdit()
+        self.discussed_date.setObjectName("discussed_date")
+        self.discussed_date.setCalendarPopup(True)
+        self.discussed_date.setDisplayFormat("d-M-yyyy")
+        self.discussed_date.setEnabled(False)
+        self.discussed_box.toggled.connect(self.discussed_date.setEnabled)
+        discussed.addWidget(self.discussed_box)
+        discussed.addWidget(self.discussed_date)
+        discussed.addWidget(
+            label(
+                _(
+                    "(protocol 6j; printed on page 1 — leave it off to print a line to fill in "
+                    "by hand)"
+                ),
+                "subtitle",
+            ),
+            1,
+        )
+        layout.addLayout(discussed)
         bottom = QHBoxLayout()
         self.reuse_button = QPushButton()
         self.reuse_button.clicked.connect(self.reuse_previous)
@@ -764,7 +836,10 @@ class TextsPage(ReportPage):
         layout.addWidget(self.error)
 
     def values(self) -> dict[str, str]:
-        return {key: edit.toPlainText() for key, edit in self.edits.items()}
+        texts = {key: edit.toPlainText() for key, edit in self.edits.items()}
+        day = self.discussed_date.date().toPython() if self.discussed_box.isChecked() else None
+        texts[DISCUSSED] = day.isoformat() if isinstance(day, date) else ""
+        return texts
 
     def initializePage(self) -> None:
         wizard = self.report()
@@ -777,6 +852,18 @@ class TextsPage(ReportPage):
             edit.blockSignals(False)
             if not self.connected:
                 edit.textChanged.connect(wizard.texts_changed)
+        day = _iso_day(texts.get(DISCUSSED, ""))
+        for widget in (self.discussed_box, self.discussed_date):
+            widget.blockSignals(True)
+        self.discussed_box.setChecked(day is not None)
+        self.discussed_date.setEnabled(day is not None)
+        shown = day or wizard.clock.today()
+        self.discussed_date.setDate(QDate(shown.year, shown.month, shown.day))
+        for widget in (self.discussed_box, self.discussed_date):
+            widget.blockSignals(False)
+        if not self.connected:
+            self.discussed_box.toggled.connect(wizard.texts_changed)
+            self.discussed_date.dateChanged.connect(wizard.texts_changed)
         self.connected = True
         self.loaded_year = year
         show_error(self.error, "")
@@ -791,8 +878,8 @@ class TextsPage(ReportPage):
     def _offer_previous(self) -> None:
         previous = self._previous_year()
         old = self.report().texts_of(previous)
-        empty_now = not any(text.strip() for text in self.values().values())
-        offer = empty_now and any(text.strip() for text in old.values())
+        empty_now = not any(self.values()[key].strip() for key in TEXT_KEYS)
+        offer = empty_now and any(old[key].strip() for key in TEXT_KEYS)
         self.reuse_button.setText(_("Start from your texts of {year}").format(year=previous))
         self.reuse_button.setVisible(offer)
 
@@ -1100,11 +1187,17 @@ class SavePage(ReportPage):
             )
             return
         data = data_path_for(path)
-        self.data_note.setText(
-            _("Saved beside the PDF as {json} and {csv}.").format(
-                json=data.name, csv=csv_beside(data).name
-            )
+        note = _("Saved beside the PDF as {json} and {csv}.").format(
+            json=data.name, csv=csv_beside(data).name
         )
+        figures = self.report().figures if self.wizard() is not None else None
+        if figures is not None and figures.concept:
+            note += " " + _(
+                "This data file is marked CONCEPT: the school group cannot merge it "
+                "(report merge refuses it). Send the data file of the final report, made "
+                "after 31 July."
+            )
+        self.data_note.setText(note)
 
     def browse(self) -> None:
         current = self.pdf_path() or documents_folder() / default_pdf_name(self.year)
