@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 
@@ -14,6 +13,8 @@ os.environ.setdefault("VERTROUWD_LANG", "nl")
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from tests.tools.memory_keyring import MemoryKeyring  # noqa: E402
 
 TEST_KEY = "TESTK-EYTES-TKEYT-ESTKE-YTEST-KEYTE"
 
@@ -25,30 +26,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="run the fault tests at their full QUALITY.md sizes (e.g. R1: 200 kills)",
     )
-
-
-class MemoryKeyring:
-    """An in-memory backend for the real `keyring` API (tests only)."""
-
-    def __init__(self) -> None:
-        import keyring.backend
-
-        class _Backend(keyring.backend.KeyringBackend):
-            priority = 10  # type: ignore[assignment]
-            store: ClassVar[dict[tuple[str, str], str]] = {}
-
-            def get_password(self, service: str, username: str) -> str | None:
-                return self.store.get((service, username))
-
-            def set_password(self, service: str, username: str, password: str) -> None:
-                self.store[(service, username)] = password
-
-            def delete_password(self, service: str, username: str) -> None:
-                self.store.pop((service, username), None)
-
-        _Backend.store = {}
-        self.backend = _Backend()
-        self.name = f"{type(self.backend).__module__}.{type(self.backend).__qualname__}"
 
 
 @pytest.fixture
