@@ -229,6 +229,9 @@ class Tour:
             for slug in scene.slugs:
                 if slug not in shot:
                     self.failures[slug] = f"{scene.name}: {detail} (after: {self.path()})"
+            # What the person would see at that moment, to find out why.
+            target = QApplication.activeModalWidget() or self.window
+            target.grab().save(str(self.outdir / f"FAILED-{scene.name}.png"))
         self.generator = None
         self._sweep()
 
