@@ -102,6 +102,9 @@ def run_gui(
 
     install_store_error_hook(session.data_dir)
     window = MainWindow(session, provider)
+    from ui import session_end
+
+    guard = session_end.install(app, window.lock)  # log-off, shut-down, a closed console
     window.show()
     if first_run:
         window.show_help("getting_started")
@@ -110,4 +113,6 @@ def run_gui(
 
         QTimer.singleShot(0, window.close)
     del demo
-    return int(app.exec())  # type: ignore[attr-defined]
+    code = int(app.exec())  # type: ignore[attr-defined]
+    del guard
+    return code
