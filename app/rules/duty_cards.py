@@ -90,7 +90,8 @@ class DutyCard:
     at_hand: tuple[str, ...]
     they_ask: tuple[str, ...] = ()
     never: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()  # CONSULT_EXPERT: the topic lines that apply
+    topics: tuple[str, ...] = ()  # CONSULT_EXPERT: the topic lines that apply (their
+    # contacts are among `contacts`)
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ class _RawCard:
     at_hand: tuple[str, ...]
     they_ask: tuple[str, ...]
     never: tuple[str, ...]
-    topics: Mapping[str, str]
+    topics: Mapping[str, tuple[str, tuple[str, ...]]]  # topic -> (text, contact ids)
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,6 +155,14 @@ def _texts(raw: object, where: str, *, empty: bool = False) -> tuple[str, ...]:
     return tuple(_text(item, f"{where}[{i}]") for i, item in enumerate(cast(list[object], raw)))
 
 
+def _contact_ids(raw: object, where: str, contacts: Mapping[str, Contact]) -> tuple[str, ...]:
+    ids = _texts(raw, where, empty=True)
+    for cid in ids:
+        if cid not in contacts:
+            raise _fail(where, f"unknown contact {cid!r}")
+    return ids
+
+
 @lru_cache(maxsize=4)
 def load_cards(path: Path | None = None) -> CardTable:
     """Load and check a duty-card file (default: the bundled one). Cached per path."""
@@ -199,14 +208,14 @@ def _parse(raw: object, where: str) -> CardTable:
         if not _CODE.match(code):
             raise _fail(dw, "malformed duty code")
         d = _obj(d_raw, dw, {"do", "call", "script", "at_hand"}, {"they_ask", "never", "topics"})
-        call = _texts(d["call"], f"{dw}.call", empty=True)
-        for cid in call:
-            if cid not in contacts:
-                raise _fail(dw, f"unknown contact {cid!r}")
-        topics: dict[str, str] = {}
+        call = _contact_ids(d["call"], f"{dw}.call", contacts)
+        topics: dict[str, tuple[str, tuple[str, ...]]] = {}
         if "topics" in d:
-            for topic, line in _obj(d["topics"], f"{dw}.topics", set(), set(_TOPIC_RULES)).items():
-                topics[topic] = _text(line, f"{dw}.topics.{topic}")
+            for topic, t_raw in _obj(d["topics"], f"{dw}.topics", set(), set(_TOPIC_RULES)).items():
+                tw = f"{dw}.topics.{topic}"
+                t = _obj(t_raw, tw, {"text", "call"})
+                topic_text = _text(t["text"], f"{tw}.text")
+                topics[topic] = (topic_text, _contact_ids(t["call"], f"{tw}.call", contacts))
         cards[code] = _RawCard(
             code=code,
             do=_texts(d["do"], f"{dw}.do"),
@@ -267,15 +276,15 @@ def card_for(
     def fill(items: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(_fill(item) for item in items)
 
+    chosen = [raw.topics[t] for t in consult_topics(answers) if t in raw.topics]
+    call = list(raw.call)
+    for _topic_text, topic_call in chosen:
+        call += [cid for cid in topic_call if cid not in call]
     contacts = tuple(
         Contact(c.id, _fill(c.name), c.phone, _fill(c.when))
-        for c in (cards.contacts[cid] for cid in raw.call)
+        for c in (cards.contacts[cid] for cid in call)
     )
-    topics = (
-        tuple(_fill(raw.topics[t]) for t in consult_topics(answers) if t in raw.topics)
-        if raw.topics
-        else ()
-    )
+    topics = tuple(_fill(text) for text, _call in chosen)
     return DutyCard(
         code=code,
         do=fill(raw.do),

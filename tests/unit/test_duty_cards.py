@@ -126,6 +126,10 @@ def test_consult_expert_shows_the_topics_of_the_answers() -> None:
     card = card_for("CONSULT_EXPERT", answers={"self_endangerment": "doubt"})
     assert card is not None
     assert len(card.topics) == 1 and "113" in card.topics[0]
+    assert [c.phone for c in card.contacts] == ["0800-0113", ""]  # 113 and the GGD
+    staff = card_for("CONSULT_EXPERT", answers={"staff_relationship": "doubt"})
+    assert staff is not None
+    assert [c.id for c in staff.contacts] == ["vertrouwensinspecteur"]
 
 
 def test_unknown_duty_has_no_card() -> None:
