@@ -4,9 +4,8 @@ by the set-up wizard, the re-key wizard and the handover dialog."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.i18n import _
 from ui.style import label
@@ -36,12 +35,12 @@ class KeySheetPanel(QWidget):
         self.key_label.setText(key)
 
     def save(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save recovery sheet"), "herstelblad-vertrouwd.pdf", "PDF (*.pdf)")
-        if path:
-            from ui.printing import save_bytes
+        from ui.printing import ask_pdf_path, save_bytes
 
-            save_bytes(self, Path(path), self.sheet())
+        path = ask_pdf_path(self, _("Save recovery sheet"), "herstelblad-vertrouwd.pdf",
+                            personal=True)
+        if path is not None:
+            save_bytes(self, path, self.sheet())
 
     def print_(self) -> None:
         from ui.printing import print_pdf

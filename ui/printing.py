@@ -1,5 +1,7 @@
 """Printing a PDF made by `app/` through the Qt print dialog (QtPdf renders the same PDF), a
 print preview of it, and saving bytes the VP asked to save, with a Dutch message on failure.
+Save dialogs start in Documents (not the program folder) and warn before a file with pupil
+data goes into a cloud-synced or network folder.
 
 The PDF is read from memory (a QBuffer owned by the QPdfDocument), never from a temporary
 file. Pages are printed on the whole sheet (`setFullPage`), scaled to fit it with their own
@@ -12,10 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, QStandardPaths
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from app import winfs
 from app.files import write_atomic
 from app.i18n import _
 from app.output_guard import OutputRefused, check_output, kind_of
@@ -33,12 +36,48 @@ def save_bytes(parent: QWidget, path: Path, data: bytes) -> bool:
         return False
     try:
         write_atomic(path, data)
+    except winfs.FileInUseError as held:
+        QMessageBox.warning(parent, _("Save"), held.strerror or "")
+        return False
     except OSError:
         QMessageBox.warning(parent, _("Save"), _(
             "The file could not be saved in {folder}. Check that the folder exists and that "
             "you may write in it.").format(folder=path.parent))
         return False
     return True
+
+
+def documents_folder() -> Path:
+    """The user's Documents folder; the home folder when there is none."""
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    folder = Path(found) if found else Path.home()
+    return folder if folder.is_dir() else Path.home()
+
+
+def ask_pdf_path(parent: QWidget, title: str, name: str, *, personal: bool) -> Path | None:
+    """Ask where to save a PDF, starting in Documents; None when the VP cancels. With
+    `personal` (pupil data, a recovery key) a synced or network folder asks for confirmation."""
+    from app.storage_location import location_risks
+
+    while True:
+        chosen, _filter = QFileDialog.getSaveFileName(
+            parent, title, str(documents_folder() / name), _("PDF files (*.pdf)"))
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        if not personal or not location_risks(path.parent) & {"network", "synced"}:
+            return path
+        answer = QMessageBox.warning(
+            parent, title, _(
+                "This folder is synchronised with the cloud or lies on a network drive, so this "
+                "file would leave this computer. It holds confidential data. Save it here "
+                "anyway?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Yes:
+            return path
 
 
 def pdf_document(parent: QWidget, data: bytes) -> Any:

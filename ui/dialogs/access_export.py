@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QLineEdit,
@@ -134,13 +133,12 @@ class AccessExportDialog(_PupilDialog):
         install_help(self, "access_export")
 
     def save(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save access export"), "inzage-vertrouwd.pdf", "PDF (*.pdf)")
-        if not path:
+        from ui.printing import ask_pdf_path, save_bytes
+
+        target = ask_pdf_path(self, _("Save access export"), "inzage-vertrouwd.pdf",
+                              personal=True)
+        if target is None:
             return
-        target = Path(path)
-        if target.suffix.lower() != ".pdf":
-            target = target.with_name(target.name + ".pdf")
         try:
             store = self.store()
             made_by = load_settings(store).vp_name
@@ -150,8 +148,6 @@ class AccessExportDialog(_PupilDialog):
             QMessageBox.warning(self, self.windowTitle(), getattr(error, "message", "") or _(
                 "The export could not be made. Try again later."))
             return
-        from ui.printing import save_bytes
-
         if not save_bytes(self, target, pdf):
             return
         self.saved_to = target
