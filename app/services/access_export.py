@@ -65,8 +65,10 @@ from app.store.db import Store
 from app.store.settings import load_settings
 
 __all__ = [
+    "Writer",
     "marking",
     "pupil_export_pdf",
+    "text_choices",
     "unlinked_requests_like",
 ]
 
@@ -190,7 +192,7 @@ def _day(value: date | None) -> str:
 class _Writer:
     """Builds the flowables; `counts` tallies what went in (for the journal)."""
 
-    def __init__(self, regular: str, bold: str) -> None:
+    def __init__(self, regular: str, bold: str, withheld: frozenset[str] = frozenset()) -> None:
         from reportlab.lib import colors
         from reportlab.lib.styles import ParagraphStyle
 
@@ -220,6 +222,19 @@ class _Writer:
         )
         self.story: list[Any] = []
         self.texts = 0
+        self.withheld = withheld  # keys of the texts the VP leaves out (art. 15(4), 23)
+        self.left_out = 0
+        self.choices: list[tuple[str, str, str]] = []  # (key, caption, text): every text
+
+    def keep(self, key: str, caption: str, text: str) -> bool:
+        """Whether the text under `key` goes into the export (and note it as a choice)."""
+        if not text:
+            return False
+        self.choices.append((key, caption, text))
+        if key in self.withheld:
+            self.left_out += 1
+            return False
+        return True
 
     def para(self, text: str, style: Any = None) -> None:
         from reportlab.platypus import Paragraph
@@ -227,11 +242,11 @@ class _Writer:
         safe = escape(text).replace("\n", "<br/>")
         self.story.append(Paragraph(safe, style or self.body))
 
-    def text(self, caption: str, text: str) -> None:
+    def text(self, caption: str, text: str, key: str = "") -> None:
         """A free text kept in the store (a note), under a small caption (kept together)."""
         from reportlab.platypus import KeepTogether
 
-        if not text:
+        if not self.keep(key or f"text:{len(self.choices)}", caption, text):
             return
         self.texts += 1
         self.para(caption, self.small)
@@ -284,7 +299,8 @@ def _intro(w: _Writer, school: str, made_by: str, now: datetime) -> None:
             "Who may receive it: for a pupil under 16, the parents or carers with parental "
             "authority; from 16, the pupil themself. Access may be limited to protect others "
             "(for example what someone else told in confidence): the confidential adviser "
-            "decides, before handing it over, which parts are withheld and marks them."
+            "decides, before handing it over, which parts are left out. The document then says "
+            "that parts were left out, not which."
         )
     )
     w.para(
@@ -327,15 +343,23 @@ def _requests(w: _Writer, requests: Sequence[Request]) -> None:
         w.para(_("Request of {date}").format(date=_moment(request.received_at)), w.h3)
         w.fields(
             [
-                (_("Came in through"), label(REFERRAL_SOURCES, request.source)),
+                (_("Came in through"), _source(w, request.source)),
                 (_("Urgent"), _yes_no(request.urgent)),
                 (_("Answer by"), _day(request.respond_by)),
                 (_("Answered on"), _day(request.answered_on)),
-                (_("Name as registered"), request.pupil_label),
+                (_("Name as registered"), "" if "sources" in w.withheld else request.pupil_label),
                 (_("Case"), "" if request.case_id is None else str(request.case_id)),
             ]
         )
-        w.text(_("Note"), request.note)
+        w.text(_("Note"), request.note, f"request:{request.id}")
+
+
+def _source(w: _Writer, source: str) -> str:
+    """Who raised the concern, unless the VP leaves that out (key "sources")."""
+    if "sources" in w.withheld:
+        w.left_out += 1
+        return ""
+    return label(REFERRAL_SOURCES, source)
 
 
 def _entry_line(entry: Entry) -> str:
@@ -364,16 +388,16 @@ def _case(w: _Writer, dossier: _Dossier, case: Case) -> None:
         [
             (_("Opened on"), _day(case.opened_on)),
             (_("Taken up by"), label(TAKEN_UP_BY, case.taken_up_by)),
-            (_("Came in through"), label(REFERRAL_SOURCES, case.source)),
+            (_("Came in through"), _source(w, case.source)),
             (_("Limits of confidentiality explained"), _moment(case.confidentiality_explained_at)),
             (_("Nature of the problem"), ", ".join(label(CATEGORIES, c) for c in case.categories)),
             (_("Closed on"), _day(case.closed_on)),
             (_("Reason for closing"), label(CLOSE_REASONS, case.close_reason or "")),
         ]
     )
-    w.text(_("The pupil's story"), case.story)
-    w.text(_("Question for help"), case.help_question)
-    w.text(_("Closing note"), case.close_note)
+    w.text(_("The pupil's story"), case.story, f"case:{case.id}:story")
+    w.text(_("Question for help"), case.help_question, f"case:{case.id}:question")
+    w.text(_("Closing note"), case.close_note, f"case:{case.id}:close")
 
     consents = dossier.consents.get(case.id, {})
     if consents:
@@ -401,7 +425,7 @@ def _case(w: _Writer, dossier: _Dossier, case: Case) -> None:
         if entry.supersedes is not None:
             line += " — " + _("correction of an earlier entry")
         w.para(line, w.small)
-        if entry.text:
+        if w.keep(f"entry:{entry.id}", line, entry.text):
             w.texts += 1
             w.para(entry.text)
     _checks(w, dossier.checks.get(case.id, []))
@@ -421,8 +445,9 @@ def _checks(w: _Writer, checks: Sequence[EscalationRecord]) -> None:
             ]
         )
         for qid, text in check.motivations.items():
-            w.text(_("Motivation: {question}").format(question=questions.get(qid, qid)), text)
-        w.text(_("Motivation"), check.general_motivation)
+            w.text(_("Motivation: {question}").format(question=questions.get(qid, qid)), text,
+                   f"check:{check.id}:{qid}")
+        w.text(_("Motivation"), check.general_motivation, f"check:{check.id}")
 
 
 def _obligations(w: _Writer, obligations: Sequence[Obligation]) -> None:
@@ -442,7 +467,7 @@ def _obligations(w: _Writer, obligations: Sequence[Obligation]) -> None:
                 ),
             ]
         )
-        w.text(_("Note"), item.note)
+        w.text(_("Note"), item.note, f"obligation:{item.id}")
 
 
 def _outcome_titles() -> dict[str, str]:
@@ -466,7 +491,7 @@ def _routes(w: _Writer, routes: Sequence[MeldcodeRoute]) -> None:
         )
         for step in route.steps:
             w.para(f"{step.step}. {step.title} — {_day(step.on_date)}", w.small)
-            if step.note:
+            if w.keep(f"step:{route.id}:{step.step}", step.title, step.note):
                 w.texts += 1
                 w.para(step.note)
         for walk in route.afwegingen:
@@ -485,11 +510,20 @@ def _routes(w: _Writer, routes: Sequence[MeldcodeRoute]) -> None:
                 ]
             )
             for n, text in walk.motivations.items():
-                w.text(_("Motivation: question {number}").format(number=n), text)
+                w.text(_("Motivation: question {number}").format(number=n), text,
+                       f"afweging:{walk.id}:{n}")
 
 
 def _closing(w: _Writer) -> None:
     w.gap(8)
+    if w.left_out:
+        w.para(
+            _(
+                "Some parts of the file have been left out of this document to protect the "
+                "pupil or other people, such as classmates, the person the concern is about or "
+                "the person who raised it (AVG articles 15(4) and 23; UAVG article 41)."
+            )
+        )
     w.para(
         _(
             "Not in this document because it holds nothing about the pupil: the program's "
@@ -499,7 +533,12 @@ def _closing(w: _Writer) -> None:
     )
 
 
-def _render(build: Callable[[_Writer], None], school: str, now: datetime) -> tuple[bytes, int]:
+def _render(
+    build: Callable[[_Writer], None],
+    school: str,
+    now: datetime,
+    withheld: frozenset[str] = frozenset(),
+) -> tuple[bytes, int]:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -540,7 +579,7 @@ def _render(build: Callable[[_Writer], None], school: str, now: datetime) -> tup
             title=_("Access to personal data"),
             author="Vertrouwd",
         )
-        writer = _Writer(regular, bold)
+        writer = _Writer(regular, bold, withheld)
         build(writer)
         doc.build(writer.story, onFirstPage=decorate, onLaterPages=decorate)
         return buffer.getvalue()
@@ -558,8 +597,16 @@ def pupil_export_pdf(
     made_by: str,
     now: datetime,
     also_requests: Sequence[int] = (),
+    withheld: frozenset[str] = frozenset(),
+    preface: Callable[[_Writer], None] | None = None,
+    appendix: Callable[[_Writer], None] | None = None,
 ) -> bytes:
-    """Everything stored about one pupil as an A4 PDF marked as personal data (see module)."""
+    """Everything stored about one pupil as an A4 PDF marked as personal data (see module).
+
+    `withheld` are keys of texts the VP leaves out (`text_choices`; "sources" leaves out who
+    raised the concern); the document then says that parts were left out, not which.
+    `preface` and `appendix` add sections before and after the data
+    (`app.services.access_rights`)."""
     dossier = _collect(store, pupil_id, also_requests)
     school = load_settings(store)
     school_name = school.school + (f" — {school.location}" if school.location else "")
@@ -567,14 +614,18 @@ def pupil_export_pdf(
 
     def build(w: _Writer) -> None:
         _intro(w, school_name, made_by, now)
+        if preface is not None:
+            preface(w)
         _pupil(w, dossier.pupil)
         _requests(w, dossier.requests)
         for case in dossier.cases:
             _case(w, dossier, case)
+        if appendix is not None:
+            appendix(w)
         _closing(w)
         written["texts"] = w.texts
 
-    pdf, pages = _render(build, school_name, now)
+    pdf, pages = _render(build, school_name, now, withheld)
     journal.append(
         store,
         moment_to_db(now),
@@ -587,3 +638,19 @@ def pupil_export_pdf(
         pages=pages,
     )
     return pdf
+
+
+def text_choices(
+    store: Store, pupil_id: int, also_requests: Sequence[int] = ()
+) -> list[tuple[str, str, str]]:
+    """Every free text the export would hold, as (key, caption, text): what the VP may leave
+    out. Read through the same writer as the PDF, without rendering it."""
+    dossier = _collect(store, pupil_id, also_requests)
+    w = _Writer("Helvetica", "Helvetica-Bold")
+    _requests(w, dossier.requests)
+    for case in dossier.cases:
+        _case(w, dossier, case)
+    return w.choices
+
+
+Writer = _Writer  # the section writer, for `app.services.access_rights`
