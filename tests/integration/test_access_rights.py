@@ -21,7 +21,6 @@ from app.services.access_rights import (
     open_requests,
     record_access_request,
 )
-from app.services.drafts import save_draft
 from app.store.db import Store
 from app.store.settings import Settings, save_settings
 from tests.integration._privacy_support import marked_case
