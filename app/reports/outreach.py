@@ -20,7 +20,7 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -450,9 +450,23 @@ def _width(size: tuple[float, float], margin: float) -> float:
     return size[0] - 2 * margin - 2 * _FRAME_PAD
 
 
-def _document(pages: list[list[Any]], size: tuple[float, float], margin: float,
-              title: str) -> bytes:
-    """Each list of flowables on one page of its own, shrunk to fit when it is too long."""
+def _height(flow: Sequence[Any], width: float, height: float) -> float:
+    """The height `flow` takes in a frame of `width` (spaces between flowables included)."""
+    total = 0.0
+    for flowable in flow:
+        _w, h = flowable.wrap(width, height)
+        total += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return total
+
+
+#: Text sizes tried, largest first, until a page's content fits its frame.
+_FITS = tuple(1 - step / 20 for step in range(9))
+
+
+def _document(pages: Sequence[Callable[[_Look], list[Any]]], scale: float,
+              size: tuple[float, float], margin: float, title: str) -> bytes:
+    """Each page built by its function at the largest text size that fits (long answers get
+    smaller text, never a second page); a last resort shrinks the page as a whole."""
     from reportlab.platypus import KeepInFrame, PageBreak, SimpleDocTemplate
 
     out = io.BytesIO()
@@ -460,12 +474,18 @@ def _document(pages: list[list[Any]], size: tuple[float, float], margin: float,
         out, pagesize=size, leftMargin=margin, rightMargin=margin, topMargin=margin,
         bottomMargin=margin, title=title, author="Vertrouwd", subject=title,
     )
+    width = _width(size, margin)
+    height = doc.height - 2 * _FRAME_PAD - 1
     story: list[Any] = []
-    for index, page in enumerate(pages):
+    for index, build in enumerate(pages):
         if index:
             story.append(PageBreak())
-        story.append(KeepInFrame(_width(size, margin), doc.height - 2 * _FRAME_PAD - 1, page,
-                                 mode="shrink", hAlign="LEFT"))
+        for fit in _FITS:
+            flow = build(_Look(scale * fit))
+            if _height(flow, width, height) <= height * 0.98:
+                break
+        flow = build(_Look(scale * fit))  # wrap() above laid these out; fresh ones to draw
+        story.append(KeepInFrame(width, height, flow, mode="shrink", hAlign="LEFT"))
     doc.build(story)
     return out.getvalue()
 
@@ -479,13 +499,15 @@ def poster_pdf(contact: Contact, school: str, size: str = "A4") -> bytes:
         raise ValueError(size)
     contact = check_contact(contact)
     scale = 1.0 if size == "A4" else 2 ** 0.5
-    look = _Look(scale)
     margin = 15 * mm * scale
     page = A4 if size == "A4" else A3
     width = _width(page, margin)
-    flow = [*_top(contact, school, width, look), *_about(look, width),
-            *_reach(contact, look, width), *_helplines(look, width)]
-    return _document([flow], page, margin, poster_title())
+
+    def poster(look: _Look) -> list[Any]:
+        return [*_top(contact, school, width, look), *_about(look, width),
+                *_reach(contact, look, width), *_helplines(look, width)]
+
+    return _document([poster], scale, page, margin, poster_title())
 
 
 def flyer_pdf(contact: Contact, school: str) -> bytes:
@@ -495,12 +517,16 @@ def flyer_pdf(contact: Contact, school: str) -> bytes:
     from reportlab.lib.units import mm
 
     contact = check_contact(contact)
-    look = _Look(0.95)
     margin = 11 * mm
     width = _width(A5, margin)
-    front = [*_top(contact, school, width, look), *_about(look, width)]
-    back = [*_reach(contact, look, width), *_helplines(look, width)]
-    return _document([front, back], A5, margin, flyer_title())
+
+    def front(look: _Look) -> list[Any]:
+        return [*_top(contact, school, width, look), *_about(look, width)]
+
+    def back(look: _Look) -> list[Any]:
+        return [*_reach(contact, look, width), *_helplines(look, width)]
+
+    return _document([front, back], 0.95, A5, margin, flyer_title())
 
 
 def poster_title() -> str:

@@ -121,7 +121,7 @@ class YearStartPanel(QWidget):
         visit_id = int(data[1])
         menu = QMenu(self)
         menu.addAction(_("Mark as done…"), lambda: self.mark_done(visit_id))
-        menu.addAction(_("Plan on another day…"), lambda: self.move(visit_id))
+        menu.addAction(_("Plan on another day…"), lambda: self.move_visit(visit_id))
         menu.addAction(_("Take off the plan…"), lambda: self.remove(visit_id))
         menu.exec(self.section.tree.viewport().mapToGlobal(position))
 
@@ -136,7 +136,7 @@ class YearStartPanel(QWidget):
         self.main_window.refresh()
         return done
 
-    def move(self, visit_id: int) -> None:
+    def move_visit(self, visit_id: int) -> None:
         session = self.main_window.session
         if session is None:
             return

@@ -48,6 +48,7 @@ from app.reports import outreach
 from app.reports.outreach import Contact
 from app.services import year_start as service
 from app.services.requests import study_days
+from app.store.db import Store
 from app.store.settings import load_settings
 from ui import printing
 from ui.dates import WindowClock
@@ -103,7 +104,7 @@ class YearStartWizard(QWizard):
     def school_year(self) -> str:
         return str(self.who.year_box.currentText())
 
-    def store(self):  # type: ignore[no-untyped-def]
+    def store(self) -> Store | None:
         session = self.main_window.session
         return None if session is None else session.store
 
@@ -462,8 +463,8 @@ class VisitsPage(QWizardPage):
         """The table as (class, day); ValidationError names the first bad row."""
         found = []
         for row in range(self.table.rowCount()):
-            cells = [(self.table.item(row, c).text() if self.table.item(row, c) else "").strip()
-                     for c in range(self.COLUMNS)]
+            items = [self.table.item(row, c) for c in range(self.COLUMNS)]
+            cells = [(item.text() if item is not None else "").strip() for item in items]
             name, pupils_text, day_text = cells
             pupils = None
             if pupils_text:
