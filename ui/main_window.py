@@ -41,6 +41,10 @@ class MainWindow(QMainWindow):
     retention_action: QAction
     rekey_action: QAction
     handover_action: QAction
+    # set by ui.navigation.install_navigation (Ctrl+N, Ctrl+I, Ctrl+F)
+    new_request_action: QAction
+    intake_action: QAction
+    search_action: QAction
 
     def __init__(
         self,
@@ -116,6 +120,9 @@ class MainWindow(QMainWindow):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.toolbar.addAction(self.lock_action)
         self.addAction(self.lock_action)
+        from ui.navigation import install_navigation
+
+        install_navigation(self)
 
     def build_views(self) -> None:
         """Fill the tabs; the case-work views replace the placeholder as they land."""

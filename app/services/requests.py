@@ -172,6 +172,33 @@ def answer_request(store: Store, clock: Clock, request_id: int, *, answered_on: 
     return load_request(store, request_id)
 
 
+def attach_request(store: Store, clock: Clock, request_id: int, case_id: int) -> Request:
+    """Link a request to an existing case (the pupil's open case is continued instead of a new
+    intake) and mark it answered today, when it was not yet; one transaction."""
+    today = clock.today()
+    with store.transaction() as conn:
+        case = conn.execute(
+            "SELECT pupil_id, closed_on FROM case_file WHERE id = ?", (case_id,)
+        ).fetchone()
+        row = conn.execute(
+            "SELECT case_id, note_id FROM request WHERE id = ?", (request_id,)
+        ).fetchone()
+        if case is None or row is None:
+            raise not_found()
+        if case[1] is not None:
+            raise ValidationError(_("This case is already closed."))
+        if row[0] is not None and int(row[0]) != case_id:
+            raise ValidationError(_("This request already belongs to another case file."))
+        conn.execute(
+            "UPDATE request SET case_id = ?, pupil_id = ?, "
+            "answered_on = coalesce(answered_on, ?) WHERE id = ?",
+            (case_id, int(case[0]), to_db(today), request_id),
+        )
+        if row[1] is not None:
+            conn.execute("UPDATE note SET case_id = ? WHERE id = ?", (case_id, int(row[1])))
+    return load_request(store, request_id)
+
+
 def get_request(store: Store, request_id: int) -> Request:
     return load_request(store, request_id)
 
@@ -202,6 +229,7 @@ __all__ = [
     "RequestResult",
     "answer_date",
     "answer_request",
+    "attach_request",
     "get_request",
     "list_requests",
     "register_request",

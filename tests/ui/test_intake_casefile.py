@@ -461,7 +461,9 @@ def test_duties_show_beside_consent_and_closing_needs_a_written_reason(
     assert chips == ["plicht gaat voor toestemming"]  # school policy (3b), not a law
     obligations = " ".join(w.text() for w in view.obligation_box.findChildren(
         type(view.status_label)))
-    assert "uiterlijk" in obligations
+    assert "Uiterlijk" in obligations
+    buttons = list(view.obligations_panel.complete_buttons.values())
+    assert [b.text() for b in buttons] == ["Afronden…"]  # each open duty can be completed
     assert any(row[1] == "Escalatiecheck" for row in _timeline_rows(view))
 
     closing = view.close_dialog()

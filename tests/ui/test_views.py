@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDate, QDateTime, Qt, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QTreeWidgetItem, QWidget
 
 from app.domain.lists import ACTIVITY_KINDS, CATEGORIES, REFERRAL_SOURCES, label
@@ -226,10 +226,17 @@ def test_locking_clears_every_list(window: MainWindow) -> None:
 
 
 # -- registering a request ------------------------------------------------------------------
-def _fill_request(qtbot: Any, dialog: RegisterRequestDialog, source_index: int = 1) -> None:
-    dialog.source.setCurrentIndex(source_index)
+def _fill_request(qtbot: Any, dialog: RegisterRequestDialog,
+                  source: str | None = "leerling_zelf") -> None:
+    if source is not None:  # one click on "through whom"; None leaves it unchosen
+        qtbot.mouseClick(dialog.source.buttons[source], Qt.MouseButton.LeftButton)
     qtbot.keyClicks(dialog.pupil, "Sam")
     qtbot.keyClicks(dialog.note, "wil praten")
+
+
+def _type_moment(qtbot: Any, dialog: RegisterRequestDialog, text: str) -> None:
+    dialog.received.selectAll()
+    qtbot.keyClicks(dialog.received, text)
 
 
 def test_register_request_from_the_overview(window: MainWindow, qtbot: Any) -> None:
@@ -266,8 +273,8 @@ def test_request_before_a_holiday_shows_where_to_turn(window: MainWindow, qtbot:
     qtbot.addWidget(dialog)
     dialog.show()
     # Friday 13 February 2026, afternoon: the spring holiday (region zuid) follows.
-    dialog.received.setDateTime(QDateTime(datetime(2026, 2, 13, 15, 30)))
-    _fill_request(qtbot, dialog, 2)
+    _type_moment(qtbot, dialog, "13-02-2026 15:30")
+    _fill_request(qtbot, dialog, "ouder")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.saved is not None and dialog.saved.in_or_after_holiday
     assert dialog.help_box is not None and dialog.help_box.isVisible()
@@ -284,7 +291,7 @@ def test_missing_source_shows_the_message_and_keeps_everything(
     dialog = RegisterRequestDialog(store, window.now, window)
     qtbot.addWidget(dialog)
     dialog.show()
-    _fill_request(qtbot, dialog, 0)  # "choose…"
+    _fill_request(qtbot, dialog, None)  # nothing chosen
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible() and dialog.pages.currentWidget() is dialog.form_page
     assert dialog.error.isVisible()
@@ -292,8 +299,8 @@ def test_missing_source_shows_the_message_and_keeps_everything(
     assert (dialog.pupil.text(), dialog.note.toPlainText()) == ("Sam", "wil praten")
     assert len(list_requests(store)) == before
     # A date in the future is refused too, in Dutch, and nothing is lost.
-    dialog.source.setCurrentIndex(1)
-    dialog.received.setDateTime(QDateTime(NOW + timedelta(days=2)))
+    qtbot.mouseClick(dialog.source.buttons["leerling_zelf"], Qt.MouseButton.LeftButton)
+    _type_moment(qtbot, dialog, (NOW + timedelta(days=2)).strftime("%d-%m-%Y %H:%M"))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.error.isVisible()
     assert dialog.error.text() == _("The date {date} lies in the future.").format(
@@ -301,7 +308,7 @@ def test_missing_source_shows_the_message_and_keeps_everything(
     assert dialog.pages.currentWidget() is dialog.form_page
     assert len(list_requests(store)) == before
     # Corrected, it saves.
-    dialog.received.setDateTime(QDateTime(NOW))
+    _type_moment(qtbot, dialog, NOW.strftime("%d-%m-%Y %H:%M"))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.pages.currentWidget() is dialog.done_page
     assert len(list_requests(store)) == before + 1

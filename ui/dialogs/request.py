@@ -8,6 +8,11 @@ the dialog stays open with everything as typed. After saving, the dialog turns i
 confirmation: the respond-by date in words, where the pupil can turn meanwhile when a school
 holiday lies before the answer, and the warning about missing school holidays when the
 service gives one. The respond-by rule itself lives in `app.services.requests`.
+
+Between lessons (issue 11): the moment is typed (dd-mm-jjjj uu:mm, `ui.dates.MomentField`),
+"through whom" is one click on a named option and has the focus when the dialog opens, and
+the confirmation offers "Intakegesprek nu starten" (`intake_now`): the caller then starts the
+intake with this request, so nothing is typed twice.
 """
 
 from __future__ import annotations
@@ -15,17 +20,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
-    QComboBox,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QRadioButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -41,7 +47,7 @@ from app.services.casework import (
     register_request,
 )
 from app.store.db import Store
-from ui.dates import WindowClock, dutch_date, short_moment
+from ui.dates import MomentField, WindowClock, dutch_date, short_moment
 from ui.help import install_help
 from ui.style import label
 
@@ -59,6 +65,7 @@ class RegisterRequestDialog(QDialog):
         self.store = store
         self.clock = WindowClock(now)
         self.saved: RequestResult | None = None
+        self.intake_now = False  # the VP chose "start the intake conversation now"
         self.setWindowTitle(_("New request"))
         self.setMinimumWidth(600)
         self.pages = QStackedWidget()
@@ -80,16 +87,8 @@ class RegisterRequestDialog(QDialog):
             "Record when and through whom the request came in. The program works out the "
             "day by which you answer it."), "subtitle"))
 
-        now = self.clock.now()
-        self.received = QDateTimeEdit(QDateTime(
-            QDate(now.year, now.month, now.day),
-            QTime(now.hour, now.minute, now.second, now.microsecond // 1000)))
-        self.received.setCalendarPopup(True)
-        self.received.setDisplayFormat("dd-MM-yyyy HH:mm")
-        self.source = QComboBox()
-        self.source.addItem(_("choose…"), None)
-        for source_id, text in options(REFERRAL_SOURCES):
-            self.source.addItem(text, source_id)
+        self.received = MomentField(self.clock.now())
+        self.source = SourceChoice()
         self.urgent = QCheckBox(_("Urgent: answer today (protocol 5b)"))
         self.pupil = QLineEdit()
         self.pupil.setMaxLength(MAX_SHORT_CHARS)
@@ -102,7 +101,7 @@ class RegisterRequestDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(_("Received on"), self.received)
-        form.addRow(_("Through whom"), self.source)
+        form.addRow(_("Through whom *"), self.source)
         form.addRow("", self.urgent)
         form.addRow(_("Pupil"), self.pupil)
         note_box = QVBoxLayout()
@@ -126,6 +125,7 @@ class RegisterRequestDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         layout.addWidget(buttons)
+        self.source.setFocus()  # "Via wie" is the first thing a person fills in
         return page
 
     def _field_widget(self, field: str) -> QWidget | None:
@@ -146,13 +146,12 @@ class RegisterRequestDialog(QDialog):
 
     def save(self) -> None:
         """Store the request; on a refused input show why and keep everything as typed."""
-        received = self.received.dateTime().toPython()
-        assert isinstance(received, datetime)
         try:
+            received = self.received.value("received_at")
             result = register_request(
                 self.store,
                 self.clock,
-                received_at=received.replace(second=0, microsecond=0),
+                received_at=received,
                 source=self.source.currentData(),
                 urgent=self.urgent.isChecked(),
                 pupil_label=self.pupil.text().strip(),
@@ -203,10 +202,58 @@ class RegisterRequestDialog(QDialog):
             _("The request stays on the overview until you answer it."), "subtitle"))
         layout.addStretch(1)
         buttons = QDialogButtonBox()
+        self.intake_button = buttons.addButton(
+            _("Start the &intake conversation now"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.intake_button.setToolTip(_(
+            "The pupil is here: start the intake with what you just filled in."))
+        self.intake_button.clicked.connect(self._start_intake)
         self.ok_button = buttons.addButton(_("OK"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok_button.setDefault(True)
         self.ok_button.clicked.connect(self.accept)
         layout.addWidget(buttons)
+
+    def _start_intake(self) -> None:
+        self.intake_now = True
+        self.accept()
+
+
+class SourceChoice(QWidget):
+    """Through whom the request came in: one click on a named option (no list to unfold), and
+    none chosen at first (the annual report counts the sources, so no guess is preselected).
+    Arrow keys move between the options; `currentData()` is the chosen id or None."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(2)
+        self.group = QButtonGroup(self)
+        self.buttons: dict[str, QRadioButton] = {}
+        choices = options(REFERRAL_SOURCES)
+        half = (len(choices) + 1) // 2
+        for index, (source_id, text) in enumerate(choices):
+            button = QRadioButton(text)
+            button.setProperty("source", source_id)
+            self.group.addButton(button)
+            self.buttons[source_id] = button
+            grid.addWidget(button, index % half, index // half)
+        grid.setColumnStretch(2, 1)
+        self.setFocusProxy(next(iter(self.buttons.values())))
+
+    def currentData(self) -> str | None:  # noqa: N802 - the QComboBox name, on purpose
+        checked = self.group.checkedButton()
+        return None if checked is None else str(checked.property("source"))
+
+    def set_choice(self, source_id: str | None) -> None:
+        """Choose `source_id` (None: no choice)."""
+        if source_id is None:
+            self.group.setExclusive(False)
+            for button in self.buttons.values():
+                button.setChecked(False)
+            self.group.setExclusive(True)
+        else:
+            self.buttons[source_id].setChecked(True)
 
 
 def _grow_to_fit(dialog: QDialog) -> None:

@@ -169,6 +169,11 @@ class CaseFileView(QWidget):
             self.add_buttons[kind] = button
             self.add_row.addWidget(button)
         self.add_row.addStretch(1)
+        self.pupil_button = QPushButton(_("Pupil…"))
+        self.pupil_button.setToolTip(_("Everything about this pupil, across all cases, in "
+                                       "date order"))
+        self.pupil_button.clicked.connect(self.open_pupil)
+        self.add_row.addWidget(self.pupil_button)
         self.privacy_button = QPushButton(_("Privacy"))
         privacy_menu = QMenu(self.privacy_button)
         self.export_action = privacy_menu.addAction(_("Access export…"))
@@ -239,13 +244,21 @@ class CaseFileView(QWidget):
         self.story_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         story_layout.addWidget(self.story_label)
         side_layout.addWidget(self.story_box)
+        self.obligations_panel = self._make_obligations_panel()
+        self.obligation_box = QGroupBox()  # the panel draws its own heading
+        self.obligation_box.setObjectName("obligationBox")
+        box_layout = QVBoxLayout(self.obligation_box)
+        box_layout.setContentsMargins(8, 8, 8, 8)
+        if self.obligations_panel is not None:
+            box_layout.addWidget(self.obligations_panel)
+        side_layout.addWidget(self.obligation_box)
+        self.meldcode_section = self._make_meldcode_section()
+        if self.meldcode_section is not None:
+            side_layout.addWidget(self.meldcode_section)
         self.consent_box = QGroupBox(_("Consent to share (protocol 6i)"))
         self.consent_grid = QGridLayout(self.consent_box)
         self.consent_grid.setHorizontalSpacing(10)
         side_layout.addWidget(self.consent_box)
-        self.obligation_box = QGroupBox(_("Obligations"))
-        self.obligation_layout = QVBoxLayout(self.obligation_box)
-        side_layout.addWidget(self.obligation_box)
         side_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -257,6 +270,20 @@ class CaseFileView(QWidget):
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([660, 420])
         outer.addWidget(splitter, 1)
+
+    def _make_obligations_panel(self) -> QWidget | None:
+        try:
+            from ui.views.obligations import ObligationsPanel
+        except ImportError:
+            return None
+        return ObligationsPanel(self.window_, self.case_id, route_button=False)
+
+    def _make_meldcode_section(self) -> QWidget | None:
+        try:
+            from ui.views.meldcode_section import MeldcodeSection
+        except ImportError:
+            return None
+        return MeldcodeSection(self.window_, self.case_id)
 
     # -- reading ----------------------------------------------------------------------------
     def tab_title(self) -> str:
@@ -286,8 +313,6 @@ class CaseFileView(QWidget):
         entries = casework.timeline(store, self.case_id)
         self.entries = {e.id: e for e in entries}
         service = escalation_service()
-        now = window_clock(self.window_).now()
-        obligations = _call(service, "case_obligations", store, self.case_id, now, default=[])
         decisions = _call(service, "decisions", store, self.case_id, default=[])
         self._title = _("Case: {name}").format(name=case.pupil_name)
         self._update_tab_text()
@@ -295,7 +320,7 @@ class CaseFileView(QWidget):
         self._show_story(case)
         self._show_timeline(case, entries, decisions or [])
         self._show_consents(store, service)
-        self._show_obligations(service, obligations or [])
+        self._show_obligations(service)
         from ui.dialogs.hold import show_hold
 
         show_hold(self)
@@ -314,6 +339,7 @@ class CaseFileView(QWidget):
         self.gone.show()
         self.tree.clear()
         for button in [*self.add_buttons.values(), self.correct_button, self.done_button,
+                       self.pupil_button,
                        self.escalation_button, self.close_button, self.privacy_button]:
             button.setEnabled(False)
 
@@ -394,6 +420,14 @@ class CaseFileView(QWidget):
             rows.append((entry.on_date, 0, entry.id, self._entry_item(entry)))
         for record in decisions:
             rows.append((record.decided_at.date(), 1, record.id, self._decision_item(record)))
+        for event in self._case_events():
+            item = QTreeWidgetItem([show_date(event.on), event.title, event.details,
+                                    event.text.strip().splitlines()[0] if event.text.strip()
+                                    else ""])
+            item.setToolTip(2, event.details)
+            if event.text.strip():
+                item.setToolTip(3, event.text)
+            rows.append((event.on, 1, event.ref_id, item))
         if case.closed_on is not None:
             item = QTreeWidgetItem([
                 show_date(case.closed_on), _("Case closed"),
@@ -404,6 +438,15 @@ class CaseFileView(QWidget):
             self.tree.addTopLevelItem(item)
             if selected is not None and item.data(0, ENTRY_ROLE) == selected.id:
                 self.tree.setCurrentItem(item)
+
+    def _case_events(self) -> list[Any]:
+        """Obligations done, meldcode steps and afwegingen (`app.services.chronology`)."""
+        session = self.window_.session
+        try:
+            from app.services.chronology import case_events
+        except ImportError:
+            return []
+        return case_events(session.store, self.case_id) if session is not None else []
 
     def _entry_item(self, entry: Entry) -> QTreeWidgetItem:
         details = entry_details(entry)
@@ -503,36 +546,16 @@ class CaseFileView(QWidget):
         chip.setToolTip("\n".join(titles.get(code, code) for code in codes))
         return chip
 
-    def _show_obligations(self, service: ModuleType | None, obligations: list[Any]) -> None:
-        while self.obligation_layout.count():
-            taken = self.obligation_layout.takeAt(0)
-            if taken is not None:
-                widget = taken.widget()
-                if widget is not None:
-                    widget.deleteLater()
-        if service is None:
-            self.obligation_box.hide()
-            return
-        self.obligation_box.show()
-        open_ones = [o for o in obligations if o.done_on is None]
-        done = len(obligations) - len(open_ones)
-        if not open_ones:
-            self.obligation_layout.addWidget(label(_("No open obligations."), "subtitle"))
-        for obligation in open_ones:
-            due = obligation.due_at.strftime("%d-%m-%Y %H:%M")
-            text = _("{title} — by {due}").format(title=obligation.title, due=due)
-            if getattr(obligation, "is_now", False):
-                text += " " + _("(now)")
-            elif obligation.overdue:
-                text += " " + _("(overdue)")
-            line = label("• " + text, "error" if obligation.overdue else "")
-            if getattr(obligation, "is_now", False):
-                line.setStyleSheet("color: #c25e00; font-weight: 600;")
-            line.setToolTip(f"{obligation.basis}\n{obligation.instruction}".strip())
-            self.obligation_layout.addWidget(line)
-        if done:
-            self.obligation_layout.addWidget(
-                label(_("Done: {count}").format(count=done), "subtitle"))
+    def _show_obligations(self, service: ModuleType | None) -> None:
+        """The obligations panel (an "Afronden…" button per open obligation) and the meldcode
+        section; both hidden when the escalation service is absent."""
+        shown = service is not None and self.obligations_panel is not None
+        self.obligation_box.setVisible(shown)
+        if shown:
+            self.obligations_panel.refresh()  # type: ignore[union-attr]
+        if self.meldcode_section is not None:
+            self.meldcode_section.setVisible(service is not None)
+            self.meldcode_section.refresh()  # type: ignore[attr-defined]
 
     # -- selection ----------------------------------------------------------------------------
     def selected_entry(self) -> Entry | None:
@@ -635,6 +658,14 @@ class CaseFileView(QWidget):
         from ui.dialogs.hold import run_hold
 
         run_hold(self)
+
+    def open_pupil(self) -> None:
+        """The pupil's page: everything across all their cases, in date order."""
+        if self.case is None:
+            return
+        from ui.views.pupil import open_pupil
+
+        open_pupil(self.window_, self.case.pupil_id)
 
     def run_escalation_check(self) -> None:
         self.window_.run_escalation_check(self.case_id)

@@ -14,7 +14,15 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QPainter, QPalette, QShowEvent, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +30,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -119,6 +128,12 @@ class CasesView(QWidget):
             "subtitle",
         ))
         top.addLayout(titles, 1)
+        self.pupil_button = QPushButton(_("Pupil…"))
+        self.pupil_button.setToolTip(_("Everything about the pupil of the selected case file, "
+                                       "across all cases, in date order"))
+        self.pupil_button.setEnabled(False)
+        self.pupil_button.clicked.connect(self.open_pupil)
+        top.addWidget(self.pupil_button, 0, Qt.AlignmentFlag.AlignTop)
         self.intake_button = QPushButton(_("Start intake conversation…"))
         self.intake_button.clicked.connect(lambda: self.main_window.start_intake())
         top.addWidget(self.intake_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -173,6 +188,11 @@ class CasesView(QWidget):
         self.table.setColumnWidth(2, 95)
         self.table.setColumnWidth(3, 260)
         self.table.itemActivated.connect(self.open_item)
+        self.table.itemSelectionChanged.connect(
+            lambda: self.pupil_button.setEnabled(self.table.currentRow() >= 0
+                                                 and bool(self.table.selectedItems())))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._menu)
         layout.addWidget(self.table, 1)
 
         self.timer = QTimer(self)
@@ -277,3 +297,27 @@ class CasesView(QWidget):
         case_id = item.data(ROLE)
         if case_id is not None:
             self.main_window.open_case(int(case_id))
+
+    def _menu(self, position: QPoint) -> None:
+        item = self.table.itemAt(position)
+        if item is None or item.data(ROLE) is None:
+            return
+        self.table.selectRow(item.row())
+        menu = QMenu(self)
+        menu.addAction(_("Open case file"), lambda: self.open_item(item))
+        menu.addAction(_("Pupil…"), self.open_pupil)
+        menu.exec(self.table.viewport().mapToGlobal(position))
+
+    def open_pupil(self) -> None:
+        """The page of the selected case's pupil: everything across all their cases."""
+        session = self.main_window.session
+        item = self.table.item(self.table.currentRow(), 0)
+        if session is None or item is None or item.data(ROLE) is None:
+            return
+        try:
+            pupil_id = get_case(session.store, int(item.data(ROLE))).pupil_id
+        except ValidationError:
+            return
+        from ui.views.pupil import open_pupil
+
+        open_pupil(self.main_window, pupil_id)

@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -200,12 +201,15 @@ class DashboardView(QWidget):
         )
         self.requests.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.requests.tree.customContextMenuRequested.connect(self._request_menu)
+        self.dialog: QDialog | None = None  # the obligation form opened last
         self.steps = Section(
             _("Actions due soon"), [_("Due"), _("Pupil"), _("Action"), _("Attention")], 2, self
         )
         self.obligations = Section(
             _("Obligations"), [_("Due"), _("Pupil"), _("Obligation"), _("Attention")], 2, self
         )
+        self.obligations.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.obligations.tree.customContextMenuRequested.connect(self._obligation_menu)
         self.no_contact = Section(
             _("Case files without contact"),
             [_("Last conversation"), _("Pupil"), _("Opened"), _("How long ago")],
@@ -395,19 +399,34 @@ class DashboardView(QWidget):
                 self.main_window.open_case(case_id)
             else:
                 self.main_window.start_intake(ref_id)
+        elif kind == "obligation":
+            self.open_obligation(ref_id, case_id)
         elif case_id is not None:
             self.main_window.open_case(case_id)
 
-    def new_request(self) -> None:
-        session = self.main_window.session
-        if session is None:
-            return
-        from ui.dialogs.request import RegisterRequestDialog
+    def open_obligation(self, obligation_id: int, case_id: int | None) -> None:
+        """The obligation itself: its completion form, over its case file."""
+        from ui.views.obligations import open_obligation
 
-        dialog = RegisterRequestDialog(session.store, self.main_window.now, self)
-        dialog.exec()
-        if dialog.saved is not None:
-            self.refresh()
+        if case_id is not None:
+            self.main_window.open_case(case_id)
+        self.dialog = open_obligation(self.main_window, obligation_id)
+
+    def _obligation_menu(self, position: Any) -> None:
+        item = self.obligations.tree.itemAt(position)
+        data = item.data(0, ROLE) if item is not None else None
+        if not data or data[0] != "obligation":
+            return
+        menu = QMenu(self)
+        menu.addAction(_("Mark as done…"), lambda: self.open_obligation(data[1], data[2]))
+        if data[2] is not None:
+            menu.addAction(_("Open case file"), lambda: self.main_window.open_case(data[2]))
+        menu.exec(self.obligations.tree.viewport().mapToGlobal(position))
+
+    def new_request(self) -> None:
+        from ui.navigation import new_request
+
+        new_request(self.main_window)
 
     def _request_menu(self, position: Any) -> None:
         item = self.requests.tree.itemAt(position)

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -102,6 +103,8 @@ def due_short(obligation: Obligation) -> str:
 def status_text(obligation: Obligation) -> str:
     if obligation.done_on is not None:
         return _("Done on {date}").format(date=short_date(obligation.done_on))
+    if obligation.case_closed:
+        return _("Not done; the case is closed")
     if obligation.is_now:
         return _("Now")
     if obligation.overdue:
@@ -110,7 +113,10 @@ def status_text(obligation: Obligation) -> str:
 
 
 def status_object(obligation: Obligation) -> str:
-    """The style of an open obligation's status line: "now" (orange), "overdue" (red)."""
+    """The style of an open obligation's status line: "now" (orange), "overdue" (red); on a
+    closed case neither (a closed case shows no red "te laat")."""
+    if obligation.case_closed:
+        return "basis"
     if obligation.is_now:
         return "now"
     return "overdue" if obligation.overdue else "basis"
@@ -256,10 +262,11 @@ class ObligationsPanel(QWidget):
     column): the due moment and status — red when overdue — the basis, and "Afronden…" on the
     open ones. Done ones stay, greyed, with when, whom and how."""
 
-    def __init__(self, window: MainWindow, case_id: int) -> None:
+    def __init__(self, window: MainWindow, case_id: int, *, route_button: bool = True) -> None:
         super().__init__()
         self.main_window = window
         self.case_id = case_id
+        self.with_route_button = route_button  # the case file has its own meldcode section
         self.obligations: list[Obligation] = []
         self.routes: list[MeldcodeRoute] = []
         self.complete_buttons: dict[int, QPushButton] = {}
@@ -309,7 +316,7 @@ class ObligationsPanel(QWidget):
         records = decisions(store, self.case_id)
         self.decision.setText(decision_line(records[-1]) if records else "")
         self.decision.setVisible(bool(records))
-        self.route_button.setVisible(bool(self.routes))
+        self.route_button.setVisible(bool(self.routes) and self.with_route_button)
         # open ones first (by due moment), then the done ones
         ordered = [o for o in self.obligations if not o.done] + [
             o for o in self.obligations if o.done
@@ -320,6 +327,9 @@ class ObligationsPanel(QWidget):
 
     def _card(self, obligation: Obligation) -> QFrame:
         frame, layout = card("cardDone" if obligation.done else "card")
+        if not obligation.done and not obligation.case_closed:
+            frame.installEventFilter(self)  # a double-click opens the form too
+            frame.setProperty("obligation_id", obligation.id)
         layout.setContentsMargins(10, 6, 10, 8)
         layout.setSpacing(3)
         frame.setToolTip(obligation.instruction)
@@ -349,16 +359,20 @@ class ObligationsPanel(QWidget):
         return frame
 
     # -- acting -------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.MouseButtonDblClick:
+            obligation_id = watched.property("obligation_id")
+            if obligation_id is not None:
+                self.complete(int(obligation_id))
+                return True
+        return super().eventFilter(watched, event)
+
     def complete(self, obligation_id: int) -> None:
         """Open the form that marks `obligation_id` done."""
-        if self.main_window.session is None:
-            return
-        from ui.dialogs.obligation import CompleteObligationDialog
-
-        dialog = CompleteObligationDialog(self.main_window, obligation_id)
-        dialog.finished.connect(self._after_dialog)
-        self.dialog = dialog
-        dialog.open()
+        dialog = open_obligation(self.main_window, obligation_id)
+        if dialog is not None:
+            dialog.finished.connect(self._after_dialog)
+            self.dialog = dialog
 
     def _route_clicked(self) -> None:
         if not self.routes:
@@ -390,6 +404,19 @@ class ObligationsPanel(QWidget):
             return
         self.main_window.refresh()  # the dashboard and the case file (which may hold this panel)
         self.refresh()
+
+
+def open_obligation(window: MainWindow, obligation_id: int) -> QDialog | None:
+    """Open the form that marks `obligation_id` done (window-modal, not blocking); the main
+    window redraws when it closes. None while locked."""
+    if window.session is None:
+        return None
+    from ui.dialogs.obligation import CompleteObligationDialog
+
+    dialog = CompleteObligationDialog(window, obligation_id)
+    dialog.finished.connect(lambda _result: window.refresh() if window.session else None)
+    dialog.open()
+    return dialog
 
 
 def route_kind_text(kind: str) -> str:

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QPushButton,
     QRadioButton,
     QSpinBox,
     QTextBrowser,
@@ -64,7 +65,8 @@ from app.domain.lists import (
 from app.domain.lists import label as list_label
 from app.domain.models import Intake, Pupil, PupilData, Request
 from app.i18n import _
-from app.services import casework, drafts
+from app.services import casework, drafts, requests
+from app.services.chronology import open_cases_of
 from app.services.validation import check_event_date
 from app.store.db import Store, StoreError
 from ui.help import install_help
@@ -161,6 +163,7 @@ class IntakeWizard(QWizard):
         self.request: Request | None = None
         self._saved = False
         self.resumed = False
+        self.continued = False  # True: the pupil's open case was continued, no new case
         self.setWindowTitle(_("Intake"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         install_help(self)
@@ -207,6 +210,7 @@ class IntakeWizard(QWizard):
         self.state["name"] = request.pupil_label
         self.state["pupil_id"] = request.pupil_id
         self.state["source"] = request.source
+        self.state["story"] = request.note  # the note typed at registration carries over
         if request.pupil_id is not None:
             try:
                 self.state.update(pupil_state(casework.get_pupil(store, request.pupil_id)))
@@ -362,6 +366,25 @@ class IntakeWizard(QWizard):
         if escalate:
             self.window_.run_escalation_check(case.id)
 
+    def continue_case(self, case_id: int) -> None:
+        """Continue the pupil's open case instead of opening a new one: the request (if any)
+        is linked to it, nothing typed here is kept, and the window opens that case."""
+        store = self.store()
+        if store is None:
+            return
+        request_id = self.state.get("request_id")
+        if request_id is not None:
+            try:
+                requests.attach_request(store, self.clock, int(request_id), case_id)
+            except ValidationError as error:
+                QMessageBox.warning(self, _("Intake"), error.message)
+                return
+        self.case_id = case_id
+        self.continued = True
+        self._saved = True
+        self.discard_draft()
+        QWizard.done(self, QWizard.DialogCode.Accepted)
+
     def _show_field(self, field: str) -> None:
         target = FIELD_PAGES.get(field)
         if target is None:
@@ -482,6 +505,18 @@ class PupilPage(IntakePage):
         self.known_line = label("", "subtitle")
         self.known_line.hide()
         layout.addWidget(self.known_line)
+        self.open_case_id: int | None = None
+        self.open_case_box = QWidget()
+        open_layout = QVBoxLayout(self.open_case_box)
+        open_layout.setContentsMargins(0, 6, 0, 0)
+        self.open_case_line = label("", "warning")
+        open_layout.addWidget(self.open_case_line)
+        self.continue_button = QPushButton(_("&Continue in that case file"))
+        self.continue_button.setAutoDefault(False)
+        self.continue_button.clicked.connect(self._continue_case)
+        open_layout.addWidget(self.continue_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.open_case_box.hide()
+        layout.addWidget(self.open_case_box)
         layout.addStretch(1)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -606,6 +641,23 @@ class PupilPage(IntakePage):
             self.known_line.setText(_("The new case is linked to this known pupil; the details "
                                       "already kept are used."))
         self.known_line.setVisible(pupil is not None)
+        self._show_open_case(pupil)
+
+    def _show_open_case(self, pupil: Pupil | None) -> None:
+        """Warn when the known pupil already has an open case, and offer to continue it."""
+        store = self.intake().store() if isinstance(self.wizard(), IntakeWizard) else None
+        found = open_cases_of(store, pupil.id) if store is not None and pupil else []
+        self.open_case_id = found[0].id if found else None
+        if found:
+            self.open_case_line.setText(_(
+                "{name} already has an open case file (opened on {date}). Continue in that "
+                "one, or go on with a new case file for a new problem.").format(
+                    name=found[0].pupil_name, date=show_date(found[0].opened_on)))
+        self.open_case_box.setVisible(bool(found))
+
+    def _continue_case(self) -> None:
+        if self.open_case_id is not None:
+            self.intake().continue_case(self.open_case_id)
 
 
 def describe_pupil(pupil: Pupil) -> str:
