@@ -21,6 +21,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -125,8 +126,12 @@ class RegisterRequestDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         layout.addWidget(buttons)
-        self.source.setFocus()  # "Via wie" is the first thing a person fills in
         return page
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self.pages.currentWidget() is self.form_page and self.saved is None:
+            self.source.setFocus()  # "Via wie" is the first thing a person fills in
 
     def _field_widget(self, field: str) -> QWidget | None:
         return {
