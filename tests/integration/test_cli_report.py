@@ -23,6 +23,7 @@ from app.services.demo import generate
 from app.store.db import connect
 from app.store.settings import Settings
 from tests.integration._cli import Cli, Run, one_sentence
+from tests.tools.readonly import unwritable_folder
 
 TODAY = date(2026, 6, 15)  # the demo data's today; the command itself runs on the real date
 
@@ -164,20 +165,15 @@ def test_missing_output_folder_writes_nothing(
     assert tree(school.data) == before  # refused before the store was even opened
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root may write anywhere")
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 def test_read_only_output_folder(cli: Cli, schools: tuple[School, School], tmp_path: Path) -> None:
-    locked = tmp_path / "alleen-lezen"
-    locked.mkdir()
-    locked.chmod(0o500)
-    try:
+    with unwritable_folder(tmp_path / "alleen-lezen") as locked:
         run = schools[0].run(
             cli, "report", "--school-year", "2025-2026", "--out", str(locked / "a.pdf")
         )
         assert run.code == 1
         assert "mag niet worden geschreven" in one_sentence(run.err)
         assert list(locked.iterdir()) == []
-    finally:
-        locked.chmod(0o700)
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,7 @@ from app.security.vault import Session, create_store, unlock
 from app.services import demo, drafts, escalation
 from app.services.casework import list_cases
 from app.store.settings import Settings, load_settings
+from tests.tools.readonly import unwritable_folder
 from ui import printing
 from ui.main_window import MainWindow
 from ui.wizards import annual_report
@@ -294,20 +295,15 @@ def test_a_missing_folder_shows_one_sentence_and_writes_nothing(
     assert page.error.text() == "Vul in waar de PDF moet worden opgeslagen."
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root may write anywhere")
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 def test_a_read_only_folder_writes_nothing(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
     wizard = open_wizard(qtbot, window)
     to_page(qtbot, wizard, wizard.save_page)
-    locked = tmp_path / "alleen-lezen"
-    locked.mkdir()
-    locked.chmod(0o500)
-    try:
+    with unwritable_folder(tmp_path / "alleen-lezen") as locked:
         wizard.save_page.path_edit.setText(str(locked / "verslag.pdf"))
         click(qtbot, wizard.save_page.save_button)
         assert "mag niet worden geschreven" in wizard.save_page.error.text()
         assert list(locked.iterdir()) == []
-    finally:
-        locked.chmod(0o700)
 
 
 def test_an_existing_file_is_only_replaced_when_the_vp_says_so(

@@ -250,19 +250,12 @@ def test_write_atomic_unwritable_folder(tmp_path: Path) -> None:
 
 
 def test_write_atomic_read_only_folder(tmp_path: Path) -> None:
-    import os
+    from tests.tools.readonly import unwritable_folder
 
-    if os.geteuid() == 0:
-        pytest.skip("root ignores folder permissions")
-    folder = tmp_path / "alleen-lezen"
-    folder.mkdir()
-    folder.chmod(0o555)
-    try:
+    with unwritable_folder(tmp_path / "alleen-lezen") as folder:
         with pytest.raises(DataFileError, match="mag niet worden geschreven"):
             write_atomic(folder / "cijfers.json", "{}")
         assert list(folder.iterdir()) == []
-    finally:
-        folder.chmod(0o755)
 
 
 def test_write_atomic_failure_leaves_old_file_and_no_temp(
