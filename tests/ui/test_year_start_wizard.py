@@ -197,6 +197,13 @@ def test_walk_the_wizard_from_the_work_menu(
     assert dialogs["warning"].calls, "a failed save says so"
     assert "kon niet worden opgeslagen" in dialogs["warning"].calls[-1][2]
 
+    warnings = len(dialogs["warning"].calls)
+    dialogs["save_to"][0] = window.data_dir / "poster.pdf"  # the output guard: not in there
+    click(qtbot, material.buttons["poster"][0])
+    assert len(dialogs["warning"].calls) == warnings + 1
+    assert "Er is niets opgeslagen" in dialogs["warning"].calls[-1][2]
+    assert not (window.data_dir / "poster.pdf").exists()
+
     click(qtbot, material.buttons["poster"][1])
     data, title = dialogs["print"].calls[-1][1:]
     assert title == "Poster vertrouwenspersoon voor leerlingen" and LIMITS in pdf_text(data)

@@ -69,12 +69,6 @@ def default_school_year(today: date) -> str:
     return school_year_of(today)
 
 
-def documents_folder() -> Path:
-    from ui.wizards.annual_report import documents_folder as folder
-
-    return folder()
-
-
 class YearStartWizard(QWizard):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -352,16 +346,11 @@ class MaterialPage(QWizardPage):
 
 
 def save_pdf(parent: QWidget, data: bytes, title: str, name: str, status: QLabel) -> bool:
-    """Ask where, save, and say so; `ui.printing.save_bytes` says in Dutch what failed."""
-    chosen, _filter = QFileDialog.getSaveFileName(
-        parent, _("Save {title}").format(title=title), str(documents_folder() / name),
-        _("PDF files (*.pdf)"))
-    if not chosen:
-        return False
-    path = Path(chosen)
-    if path.suffix.lower() != ".pdf":
-        path = path.with_name(path.name + ".pdf")
-    if not printing.save_bytes(parent, path, data):
+    """Ask where (`ui.printing.ask_pdf_path`, starting in Documents), save behind the output
+    guard (`ui.printing.save_bytes` says in Dutch what failed), and say where it went."""
+    path = printing.ask_pdf_path(parent, _("Save {title}").format(title=title), name,
+                                 personal=False)
+    if path is None or not printing.save_bytes(parent, path, data):
         return False
     status.setText(_("Saved: {path}").format(path=path))
     return True
