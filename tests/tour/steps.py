@@ -246,6 +246,24 @@ def annual_report(t: Tour) -> Steps:
     yield from cancel(t, wizard)
 
 
+def year_start(t: Tour) -> Steps:
+    """Werk › Nieuw schooljaar… (issue 18): the wizard, then the poster and flyer previews."""
+    yield from to_overview(t)
+    yield t.menu(t.window.year_start_action)
+    wizard = yield t.modal(QWizard, "the year-start wizard")
+    yield t.shot("year-start")
+    yield from next_page(t, wizard)  # how pupils reach the VP (the demo filled it in)
+    yield from next_page(t, wizard)  # poster, flyer and website text
+    if wizard.currentPage() is not wizard.material:
+        raise TourError("the poster and flyer page did not come")
+    for slug in ("poster", "flyer"):
+        yield t.click(wizard.material.buttons[slug][2])
+        preview = yield t.modal(QDialog, f"the {slug} preview")
+        yield t.shot(slug)
+        yield from cancel(t, preview)
+    yield from cancel(t, wizard)
+
+
 def backup(t: Tour) -> Steps:
     yield t.menu(t.window.backup_action)
     wizard = yield t.modal(QWizard, "the backup")
@@ -319,6 +337,7 @@ SCENES: list[Scene] = [
     Scene("search", ("search",), search),
     Scene("activities", ("activities",), activities),
     Scene("report", ("report-wizard", "report-preview"), annual_report),
+    Scene("year-start", ("year-start", "poster", "flyer"), year_start),
     Scene("backup", ("backup-wizard",), backup),
     Scene("restore", ("restore-wizard",), restore),
     Scene("retention", ("retention",), retention),
@@ -334,4 +353,5 @@ REQUIRED: tuple[str, ...] = (
     "obligation-complete", "meldcode-steps", "meldcode-afweging", "pupil-chronology", "search",
     "activities", "report-wizard", "report-preview", "backup-wizard", "restore-wizard",
     "retention", "access-export", "settings", "help", "unlock", "lock",
+    "year-start", "poster", "flyer",  # issue 18
 )

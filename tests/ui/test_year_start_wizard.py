@@ -65,9 +65,11 @@ class Recorder:
 def dialogs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, Any]:
     """No real dialog opens: message boxes, file dialogs and printing are recorded."""
     seen: dict[str, Any] = {"warning": Recorder(), "print": Recorder(True),
+                            "preview": Recorder(False),
                             "save_to": [tmp_path / "unused.pdf"], "wizards": []}
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(seen["warning"]))
     monkeypatch.setattr(printing, "print_pdf", seen["print"])
+    monkeypatch.setattr(printing, "preview_pdf", seen["preview"])
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(seen["save_to"][0]), "")))
     photo = tmp_path / "foto.png"
@@ -207,6 +209,10 @@ def test_walk_the_wizard_from_the_work_menu(
     click(qtbot, material.buttons["poster"][1])
     data, title = dialogs["print"].calls[-1][1:]
     assert title == "Poster vertrouwenspersoon voor leerlingen" and LIMITS in pdf_text(data)
+    click(qtbot, material.buttons["flyer"][2])
+    data, title = dialogs["preview"].calls[-1][1:]
+    assert title == "Flyer vertrouwenspersoon voor leerlingen" and len(
+        PdfReader(io.BytesIO(data)).pages) == 2
     next_page(qtbot, wizard)
 
     # 4. Class visits: pasted, spread over working days, stored on Finish.

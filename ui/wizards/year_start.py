@@ -270,7 +270,7 @@ class MaterialPage(QWizardPage):
         self.size_box = QComboBox()
         self.size_box.addItem(_("A4"), "A4")
         self.size_box.addItem(_("A3 (large)"), "A3")
-        self.buttons: dict[str, tuple[QPushButton, QPushButton]] = {}
+        self.buttons: dict[str, tuple[QPushButton, QPushButton, QPushButton]] = {}
         rows = (("poster", _("Poster")), ("flyer", _("Flyer (A5, both sides)")),
                 ("website", _("Website text")))
         for index, (kind, title) in enumerate(rows):
@@ -281,10 +281,13 @@ class MaterialPage(QWizardPage):
             save.clicked.connect(lambda _checked=False, k=kind: self.save(k))
             print_button = QPushButton(_("Print…"))
             print_button.clicked.connect(lambda _checked=False, k=kind: self.print_(k))
+            preview = QPushButton(_("Preview…"))
+            preview.clicked.connect(lambda _checked=False, k=kind: self.preview(k))
             grid.addWidget(save, index, 2)
-            grid.addWidget(print_button, index, 3)
-            self.buttons[kind] = (save, print_button)
-        grid.setColumnStretch(4, 1)
+            grid.addWidget(preview, index, 3)
+            grid.addWidget(print_button, index, 4)
+            self.buttons[kind] = (save, print_button, preview)
+        grid.setColumnStretch(5, 1)
         layout.addLayout(grid)
         self.tabs = QTabWidget()
         self.plain = QPlainTextEdit()
@@ -339,6 +342,11 @@ class MaterialPage(QWizardPage):
     def print_(self, kind: str) -> bool:
         data, title, _name = self.pdf(kind)
         return printing.print_pdf(self, data, title)
+
+    def preview(self, kind: str) -> bool:
+        """The print preview (as it will come out of the printer; it has a print button)."""
+        data, title, _name = self.pdf(kind)
+        return printing.preview_pdf(self, data, title)
 
     def copy(self, edit: QPlainTextEdit) -> None:
         QGuiApplication.clipboard().setText(edit.toPlainText())
