@@ -9,7 +9,9 @@ or from a prompt when a terminal is attached.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,10 +19,11 @@ from typing import Any
 
 from app import __version__
 from app.i18n import _
+from app.instance_lock import InstanceLock, InstanceLocked
 from app.keyinput import NoStandardInput, read_key_line
 from app.messages import reason_message
 from app.output_guard import OutputRefused, remember_data_dir
-from app.paths import resolve_data_dir, store_path
+from app.paths import drive_present, make_private_dir, resolve_data_dir, store_path
 from app.security.keys import KeyProvider, KeyringProvider, normalize_recovery_key
 from app.security.vault import Session, UnlockNeeds, unlock
 from app.store.db import StoreError
@@ -120,46 +123,131 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as error:
         print(reason_message(error.reason), file=sys.stderr)
         return 1
-    except OutputRefused as refused:
+    except (OutputRefused, InstanceLocked) as refused:
         print(refused.message, file=sys.stderr)
+        return 1
+    except OSError as error:  # a folder that is a file, read-only, full, or gone
+        print(os_error_message(error), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(_("Stopped."), file=sys.stderr)
         return 1
 
 
+def no_display_reason() -> str | None:
+    """One Dutch sentence when no window can be shown here (checked before Qt, which aborts
+    the process, and before any store is made); None when a window can be shown."""
+    if sys.platform == "win32" or sys.platform == "darwin":
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0].strip().lower()
+    if platform in {"offscreen", "minimal", "vnc", "eglfs", "linuxfb", "vkkhrdisplay"}:
+        return None
+    if platform == "wayland" and os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    if platform in {"", "xcb"} and os.environ.get("DISPLAY"):
+        return None
+    if not platform and os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return _(
+        "Vertrouwd cannot open its window here: there is no screen (no graphical session). "
+        "Start it from the desktop, or use the commands (vertrouwd --help); nothing has been "
+        "changed."
+    )
+
+
 def start_gui(
     args: argparse.Namespace, *, demo: bool = False, session: Session | None = None
 ) -> int:
     """Start the window. The store is unlocked on a worker thread while Qt loads (the key
-    derivation and Qt's start-up then overlap), from the keyring or from `--key-stdin`."""
+    derivation and Qt's start-up then overlap), from the keyring or from `--key-stdin`.
+
+    Before anything: is there a screen, and is this store open in another window already
+    (app.instance_lock: then the other window is asked to come forward, and exit code 1)."""
     from concurrent.futures import Future, ThreadPoolExecutor
 
+    problem = no_display_reason()
+    if problem is not None:
+        if session is not None:
+            session.lock()
+        raise UserError(problem)
     data_dir = resolve_data_dir(args.data_dir, demo=demo)
-    pending: Future[Session] | None = None
-    if session is None and store_exists(data_dir):
-        typed = read_key(args) if getattr(args, "key_stdin", False) else None
-        provider = get_provider()
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = pool.submit(unlock, data_dir, provider, typed)
-            return _run_gui(data_dir, session, pending, demo)
-    return _run_gui(data_dir, session, pending, demo)
+    instance = _take_instance_lock(data_dir, session)
+    try:
+        pending: Future[Session] | None = None
+        if session is None and store_exists(data_dir):
+            typed = read_key(args) if getattr(args, "key_stdin", False) else None
+            provider = get_provider()
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pending = pool.submit(unlock, data_dir, provider, typed)
+                return _run_gui(data_dir, session, pending, demo, instance)
+        return _run_gui(data_dir, session, pending, demo, instance)
+    finally:
+        if instance is not None:
+            instance.release()
 
 
-def _run_gui(data_dir: Path, session: Session | None, pending: Any, demo: bool) -> int:
+def _take_instance_lock(data_dir: Path, session: Session | None) -> InstanceLock | None:
+    from app.instance_lock import acquire, request_raise
+
+    if data_dir.exists() and not data_dir.is_dir():
+        raise UserError(data_dir_problem(data_dir))
+    try:
+        if not data_dir.is_dir():
+            if not drive_present(data_dir):
+                return None  # the unlock dialog explains a pulled-out stick
+            make_private_dir(data_dir)
+        return acquire(data_dir)
+    except InstanceLocked as locked:
+        if session is not None:
+            session.lock()
+        request_raise(data_dir)
+        with contextlib.suppress(ImportError):
+            from ui.instance import show_already_open
+
+            show_already_open(locked.message)
+        raise
+    except OSError:
+        return None  # a read-only folder: the store cannot be changed from here anyway
+
+
+def _run_gui(data_dir: Path, session: Session | None, pending: Any, demo: bool,
+             instance: InstanceLock | None = None) -> int:
     try:
         from ui.main import run_gui
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise UserError(_("The window part of Vertrouwd is not installed ({name}).").format(
             name=exc.name)) from None
     return int(run_gui(data_dir, session=session, pending=pending, demo=demo,
-                       provider=get_provider()))
+                       provider=get_provider(), instance=instance))
 
 
 def data_dir_of(args: argparse.Namespace, *, demo: bool = False) -> Path:
     folder = resolve_data_dir(args.data_dir, demo=demo)
+    if folder.exists() and not folder.is_dir():
+        raise UserError(data_dir_problem(folder))
     remember_data_dir(folder)  # the output guard refuses to write into it
     return folder
+
+
+def data_dir_problem(folder: Path) -> str:
+    return _("The data folder {folder} is a file, not a folder. Give a folder with "
+             "--data-dir; nothing has been changed.").format(folder=folder)
+
+
+def os_error_message(error: OSError) -> str:
+    """One Dutch sentence for a file-system error that reached the command line."""
+    import errno
+
+    where = error.filename or ""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return reason_message("disk_full")
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return _("Vertrouwd may not write in {folder} (read-only or no permission). Choose "
+                 "another folder; nothing has been changed.").format(folder=where)
+    if error.errno in (errno.ENOENT, errno.ENOTDIR):
+        return _("The folder {folder} cannot be reached (was a USB stick removed?). Nothing "
+                 "has been changed.").format(folder=where)
+    return reason_message("io")
 
 
 def store_exists(data_dir: Path) -> bool:

@@ -35,7 +35,7 @@ KINDS = ("pdf", "json", "csv")
 
 #: Names that belong to a store or its backups, wherever they are.
 PROTECTED_RE = re.compile(
-    r"^(vertrouwd\.db(\..*)?|vertrouwd\.db-journal|vertrouwd\.json|vertrouwd\.lock"
+    r"^(vertrouwd\.db(\..*)?|vertrouwd\.db-journal|vertrouwd\.json(\..*)?|vertrouwd\.lock(\..*)?"
     r"|\.?vertrouwd-backup-.*)$",
     re.IGNORECASE,
 )

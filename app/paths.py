@@ -32,6 +32,11 @@ def resolve_data_dir(cli_value: str | None, *, demo: bool = False) -> Path:
     return demo_data_dir() if demo else default_data_dir()
 
 
+def drive_present(folder: Path) -> bool:
+    """False when the drive of `folder` is gone (a USB stick pulled out): not a first run."""
+    return not folder.anchor or Path(folder.anchor).exists()
+
+
 def store_path(data_dir: Path) -> Path:
     return data_dir / STORE_NAME
 

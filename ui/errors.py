@@ -43,12 +43,24 @@ class StoreErrorHook:
         self.previous: Hook = previous or sys.__excepthook__
         self.busy = False
         self.shown: list[str] = []
+        # Set by ui/instance.py: was the store replaced or re-keyed under the window? Then
+        # that is said (and the window locked) instead of "damaged, restore a backup".
+        self.replaced_check: Callable[[], bool] | None = None
+        self.on_replaced: Callable[[bool], None] | None = None
 
     def __call__(self, kind: type[BaseException], value: BaseException,
                  traceback: TracebackType | None) -> None:
         if not isinstance(value, StoreError):
             self.previous(kind, value, traceback)
             return
+        if self.replaced_check is not None and self.on_replaced is not None:
+            try:
+                replaced = self.replaced_check()
+            except Exception:
+                replaced = False
+            if replaced:
+                self.on_replaced(not self.busy)
+                return
         text = store_problem_text(value, self.data_dir)
         self.shown.append(text)
         if self.busy:

@@ -7,7 +7,8 @@ import sys
 from concurrent.futures import Future
 from pathlib import Path
 
-from app.paths import store_path
+from app.instance_lock import InstanceLock
+from app.paths import drive_present, store_path
 from app.security.keys import KeyProvider, KeyringProvider
 from app.security.vault import Session, UnlockNeeds, unlock
 
@@ -25,11 +26,6 @@ def make_app() -> object:
     app.setWindowIcon(QIcon(str(resource_path("icons", "vertrouwd.ico"))))  # type: ignore[union-attr]
     apply_style(app)  # type: ignore[arg-type]
     return app
-
-
-def drive_present(folder: Path) -> bool:
-    """False when the drive of `folder` is gone (a USB stick pulled out): not a first run."""
-    return not folder.anchor or Path(folder.anchor).exists()
 
 
 def needs_setup(data_dir: Path) -> bool:
@@ -89,6 +85,7 @@ def run_gui(
     pending: Future[Session] | None = None,
     demo: bool = False,
     provider: KeyProvider | None = None,
+    instance: InstanceLock | None = None,
 ) -> int:
     app = make_app()
     provider = provider or KeyringProvider()
@@ -105,6 +102,9 @@ def run_gui(
     from ui import session_end
 
     guard = session_end.install(app, window.lock)  # log-off, shut-down, a closed console
+    from ui.instance import watch_instance
+
+    watch_instance(window, instance)
     window.show()
     if first_run:
         window.show_help("getting_started")

@@ -6,7 +6,15 @@ import argparse
 import sys
 from typing import Any
 
-from app.cli import UserError, data_dir_of, get_provider, open_session, start_gui, store_exists
+from app.cli import (
+    UserError,
+    data_dir_of,
+    get_provider,
+    no_display_reason,
+    open_session,
+    start_gui,
+    store_exists,
+)
 from app.commands import add
 from app.i18n import _
 from app.messages import reason_message
@@ -69,6 +77,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     if not 1 <= args.years <= 15:
         raise UserError(_("Choose between 1 and 15 school years of demo data."))
+    if not args.no_gui and (problem := no_display_reason()) is not None:
+        raise UserError(problem)  # before any store is made
     data_dir = data_dir_of(args, demo=True)
     if store_exists(data_dir) and not args.no_gui and not args.key_stdin:
         # The window unlocks it (keyring, or its unlock dialog): the demo shortcut of the

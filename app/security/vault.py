@@ -23,6 +23,7 @@ from app import journal, winfs
 from app.clock import Clock, SystemClock
 from app.config import ConfigError, StoreConfig, load_config, save_config, set_config_aside
 from app.files import fsync_dir
+from app.instance_lock import replaced_under, store_fingerprint
 from app.output_guard import remember_data_dir
 from app.paths import make_private_dir, store_path
 from app.security.keys import KeyProblem, KeyProvider, KeyringProvider, key_check
@@ -55,6 +56,18 @@ class Session:
     config: StoreConfig
     key: str | None
     warnings: list[str] = field(default_factory=list)
+    #: (device, inode) of the store file when it was opened: another file under the same
+    #: name means the store was replaced under this session (app.instance_lock).
+    fingerprint: tuple[int, int] | None = None
+
+    def __post_init__(self) -> None:
+        if self.fingerprint is None:
+            self.fingerprint = store_fingerprint(self.store.path)
+
+    def replaced(self) -> bool:
+        """True when someone else swapped or re-keyed the store while this session ran."""
+        return replaced_under(self.data_dir, self.store.path, self.fingerprint, self.key,
+                              self.config.store_id)
 
     def lock(self) -> None:
         """Close the connection and drop the key (Python cannot wipe the string's memory)."""

@@ -41,6 +41,7 @@ from app.clock import Clock
 from app.config import ConfigError, StoreConfig, load_config, save_config
 from app.files import fsync_dir, write_atomic
 from app.i18n import _
+from app.instance_lock import refuse_if_open
 from app.messages import reason_message
 from app.output_guard import OutputRefused, check_internal
 from app.paths import make_private_dir, store_path
@@ -792,6 +793,7 @@ def restore_backup(data_dir: Path, backup: Path, key: str, *, clock: Clock) -> R
     target = store_path(data_dir)
     if not backup.is_file():
         raise BackupError("file_missing", str(backup))
+    refuse_if_open(data_dir)  # issue 12: never swap the store under an open window
     try:
         check_internal(target)
     except OutputRefused:

@@ -37,6 +37,7 @@ from app import journal, winfs
 from app.clock import FixedClock
 from app.domain.dates import moment_to_db, school_year_bounds, school_year_of
 from app.i18n import _
+from app.instance_lock import refuse_if_open
 from app.paths import config_path, store_path
 from app.security.keys import MemoryProvider, generate_recovery_key, normalize_recovery_key
 from app.security.vault import Session, create_store
@@ -177,6 +178,7 @@ def handover(
     new_key: str | None = None,
 ) -> tuple[Path, str]:
     """Make the successor's store in `target_dir`; returns its path and its recovery key."""
+    refuse_if_open(session.data_dir)  # issue 12: not while another window has the store
     store = session.store
     settings = settings or load_settings(store)
     target_dir = Path(target_dir).expanduser().absolute()

@@ -45,6 +45,7 @@ from app import journal
 from app.config import StoreConfig, save_config
 from app.domain.dates import moment_to_db
 from app.i18n import _
+from app.instance_lock import refuse_if_open
 from app.paths import store_path
 from app.security.keys import KeyProblem, KeyProvider, generate_recovery_key, key_check
 from app.security.keys import normalize_recovery_key as _normalize
@@ -163,6 +164,7 @@ def apply_rekey(
     old_key = session.key
     if old_key is None or store.conn is None:
         raise _failed("not_unlocked")
+    refuse_if_open(session.data_dir)  # issue 12: not while another window has the store
     if _normalize(new_key) != new_key:
         raise _failed("bad_key")
     if new_key == old_key:

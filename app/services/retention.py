@@ -54,6 +54,7 @@ from app.domain.dates import (
 from app.domain.errors import ValidationError
 from app.domain.models import DashboardItem
 from app.i18n import _
+from app.instance_lock import refuse_if_open
 from app.services.erasure_ledger import remember
 from app.services.validation import not_found
 from app.store.db import Store, StoreError
@@ -500,6 +501,7 @@ def destroy_cases(
     the store's settings): otherwise ValidationError and nothing is deleted. One transaction;
     the journal gets `destroyed` with counts only; then `compact` (RetentionError when only
     that fails)."""
+    refuse_if_open(store.path.parent)  # issue 12: not while another window has the store
     wanted = sorted({int(c) for c in case_ids})
     if not wanted:
         return 0
