@@ -189,3 +189,50 @@ def test_erasure_is_refused_while_the_file_is_needed(qtbot: Any, window: MainWin
     assert seen and "schoolbestuur is nog niet geïnformeerd" in seen[0]
     assert "AVG artikel 17 lid 3" in seen[0]
     assert session.store.scalar("SELECT count(*) FROM case_file WHERE id = ?", (case_id,)) == 1
+
+
+def test_access_export_for_parents_asks_about_safety_first(
+        qtbot: Any, window: MainWindow, session: Session, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from ui.dialogs.access_request import AccessExportDialog
+
+    case_id, name = open_case_row(session, closed=True)
+    target = tmp_path / "inzage.pdf"
+    monkeypatch.setattr("ui.printing.ask_pdf_path", lambda *a, **k: target)
+    view = open_case_by_clicks(qtbot, window, name)
+    seen: dict[str, Any] = {}
+
+    def answer(dialog: QDialog) -> None:
+        assert isinstance(dialog, AccessExportDialog)
+        dialog.requester.setCurrentIndex(dialog.requester.findData("parent_authority"))
+        dialog.under_16.setCurrentIndex(dialog.under_16.findData("yes"))
+        seen["asked"] = dialog.safety_question.isVisibleTo(dialog)
+        dialog.save_button.click()  # the safety question is not answered: refused
+        seen["refused"] = dialog.error.text()
+        dialog.safety.setCurrentIndex(dialog.safety.findData("yes"))
+        seen["warned"] = dialog.safety_warning.isVisibleTo(dialog)
+        first = dialog.texts.topLevelItem(0)
+        assert first is not None
+        first.setCheckState(0, Qt.CheckState.Checked)
+        seen["left_out"] = first.toolTip(1)
+        shot(dialog, "pv-access-export-parents")
+        dialog.save_button.click()  # no reason for leaving out: refused
+        seen["no_reason"] = dialog.error.text()
+        dialog.reason.setPlainText("Gevaar thuis: dit deel blijft buiten de inzage.")
+        dialog.save_button.click()
+
+    when_modal(qtbot, answer)
+    view.export_action.trigger()
+    assert seen["asked"] and seen["warned"]
+    assert "gevaar thuis" in seen["refused"] and "waarom je delen weglaat" in seen["no_reason"]
+    text = " ".join(" ".join(p.extract_text().split())
+                    for p in PdfReader(io.BytesIO(target.read_bytes())).pages)
+    assert "Sommige delen van het dossier zijn in dit document weggelaten" in text
+    assert " ".join(seen["left_out"].split())[:40] not in text
+    row = session.store.query("SELECT requester, safety_concern, withheld FROM privacy_request")
+    assert tuple(row[0]) == ("parent_authority", 1, 1)
+    assert case_id == view.case_id

@@ -174,6 +174,10 @@ def test_access_export_writes_a_pdf_with_the_pupil(window: MainWindow, session: 
     dialog = AccessExportDialog(window, pupil_id)
     qtbot.addWidget(dialog)
     shot(dialog, "pv-export")
+    dialog.save_button.click()  # who asks is not filled in: refused before any file dialog
+    assert dialog.saved_to is None and not dialog.error.isHidden()
+    dialog.requester.setCurrentIndex(dialog.requester.findData("pupil"))
+    dialog.under_16.setCurrentIndex(dialog.under_16.findData("no"))
     dialog.save_button.click()
     assert dialog.saved_to == target.with_name("inzage.pdf")
     reader = PdfReader(io.BytesIO(dialog.saved_to.read_bytes()))

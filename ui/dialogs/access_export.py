@@ -1,14 +1,13 @@
 """Right of access and right to erasure for one pupil (PRODUCT.md job 8, AVG art. 15 and 17).
 
-`AccessExportDialog` explains who may receive the export, offers requests registered with only
-a name like this pupil's to include, and saves the PDF where the VP chooses. `EraseDialog`
-asks the VP to type the pupil's name before everything about the pupil is erased.
+`AccessExportDialog` (in `ui.dialogs.access_request`) answers a request for access; the shared
+pieces (`RequestPicker`: requests registered with only a name like this pupil's) live here.
+`EraseDialog` erases on request within the limits of `app.services.erasure`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
@@ -31,7 +30,7 @@ from app.domain.errors import ValidationError
 from app.domain.models import Pupil, Request
 from app.i18n import _
 from app.services import casework
-from app.services.access_export import pupil_export_pdf, unlinked_requests_like
+from app.services.access_export import unlinked_requests_like
 from app.services.copies import where_copies_exist
 from app.services.erasure import (
     ERASURE_GROUNDS,
@@ -98,62 +97,6 @@ class _PupilDialog(QDialog):
         if session is None:
             raise ValidationError(_("Vertrouwd is locked. Unlock it and try again."))
         return session.store
-
-
-class AccessExportDialog(_PupilDialog):
-    def __init__(self, window: MainWindow, pupil_id: int) -> None:
-        super().__init__(window, pupil_id)
-        self.saved_to: Path | None = None
-        self.setWindowTitle(_("Access export"))
-        self.resize(620, 420)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label(_("Access export for {name}").format(name=self.pupil.name),
-                               "title"))
-        layout.addWidget(label(_(
-            "Everything Vertrouwd holds about this pupil, as one PDF marked as personal data "
-            "(right of access, AVG article 15).")))
-        layout.addWidget(label(_(
-            "Who may receive it: the parents or carers of a pupil under 16, or the pupil "
-            "from 16. Read it before you hand it over: you decide whether parts must be "
-            "withheld to protect other people.")))
-        self.picker = RequestPicker(unlinked_requests_like(self.store(), pupil_id), _(
-            "These requests were registered with only a name like this pupil's. Tick the ones "
-            "that are about this pupil to include them."))
-        layout.addWidget(self.picker)
-        layout.addWidget(label(_(
-            "The PDF is saved only where you choose. Keep it safe and delete it once it has "
-            "been handed over."), "warning"))
-        layout.addStretch(1)
-        buttons = QDialogButtonBox()
-        self.save_button = QPushButton(_("Save as PDF…"))
-        self.save_button.clicked.connect(self.save)
-        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel).clicked.connect(self.reject)
-        layout.addWidget(buttons)
-        install_help(self, "access_export")
-
-    def save(self) -> None:
-        from ui.printing import ask_pdf_path, save_bytes
-
-        target = ask_pdf_path(self, _("Save access export"), "inzage-vertrouwd.pdf",
-                              personal=True)
-        if target is None:
-            return
-        try:
-            store = self.store()
-            made_by = load_settings(store).vp_name
-            pdf = pupil_export_pdf(store, self.pupil_id, made_by=made_by,
-                                   now=self.window_.now(), also_requests=self.picker.chosen())
-        except (ValidationError, StoreError) as error:
-            QMessageBox.warning(self, self.windowTitle(), getattr(error, "message", "") or _(
-                "The export could not be made. Try again later."))
-            return
-        if not save_bytes(self, target, pdf):
-            return
-        self.saved_to = target
-        QMessageBox.information(self, self.windowTitle(), _(
-            "The access export has been saved as {path}.").format(path=target))
-        self.accept()
 
 
 class EraseDialog(_PupilDialog):
@@ -318,3 +261,6 @@ def run_for_pupil(window: MainWindow, pupil_id: int, kind: str, parent: QWidget 
         QMessageBox.warning(parent or window, _("Vertrouwd"), error.message)
         return
     dialog.exec()
+
+
+from ui.dialogs.access_request import AccessExportDialog  # noqa: E402  (uses the classes above)
