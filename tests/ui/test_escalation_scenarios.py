@@ -34,10 +34,12 @@ from app.services import casework
 from app.services.escalation import case_obligations, decisions
 from app.services.meldcode import routes_for_case
 from app.store.settings import Settings
+from ui.dialogs.obligation import CompleteObligationDialog
 from ui.main_window import MainWindow
 from ui.views.case_file import CaseFileView
 from ui.views.cases import CasesView
 from ui.views.duty_card import DutyCardWidget
+from ui.views.obligations import ObligationsPanel
 from ui.wizards.escalation import EscalationWizard
 
 NOW = datetime(2026, 5, 22, 14, 0)  # Friday, a school day
@@ -303,3 +305,71 @@ def test_a_doubt_about_self_harm_means_consulting_an_expert_today(
     assert record.motivations["self_endangerment"] == why
     due = {o.duty_code: o.due_at for o in case_obligations(store, view.case_id, NOW)}
     assert due == {"CONSULT_EXPERT": TODAY_17}
+
+
+# --- completing REPORT_BOARD from the case file ---------------------------------------------
+
+
+def test_report_board_is_completed_only_with_a_board_member(
+    qtbot: Any, window: MainWindow
+) -> None:
+    """After the staff-relationship check: the case file's "Afronden…" on REPORT_BOARD opens
+    the completion form with the duty card; "de directeur" is refused with the reason, an empty
+    member too, and a named board member with role, time and way completes it."""
+    view = _open_the_case(qtbot, window)
+
+    def walk(wizard: EscalationWizard) -> None:
+        _answer(qtbot, wizard, {"acute_danger": "no", "pupil_witness": "no",
+                                "child_abuse": "no", "sexual_offence": "no",
+                                "staff_relationship": "yes", "victim_minor": "yes",
+                                "criminal_offence": "no", "self_endangerment": "no",
+                                "complaint": "no"})
+        _click(qtbot, wizard, QWizard.WizardButton.NextButton)
+        _finish(qtbot, wizard)
+
+    _run_wizard(qtbot, view, walk)
+    store = _store(window)
+    (board,) = [o for o in case_obligations(store, view.case_id, NOW)
+                if o.duty_code == "REPORT_BOARD"]
+    panel = view.findChild(ObligationsPanel)
+    assert panel is not None, "the case file shows no obligations panel"
+    panel.refresh()
+    qtbot.mouseClick(panel.complete_buttons[board.id], Qt.MouseButton.LeftButton)
+    dialog = panel.dialog
+    assert isinstance(dialog, CompleteObligationDialog)
+    qtbot.waitExposed(dialog)
+    assert dialog.card.code == "REPORT_BOARD" and BOARD in dialog.card.texts()
+    assert dialog.card.when.objectName() == "pillNow"
+
+    qtbot.mouseClick(dialog.done_on.today_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.how.lineEdit(), "telefonisch")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # no board member
+    assert dialog.error.isVisibleTo(dialog)
+    assert dialog.error.text().startswith("Vul in welk lid van het schoolbestuur")
+    qtbot.keyClicks(dialog.member_name, "de directeur")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.error.text().startswith("Alleen de directeur inlichten is niet genoeg")
+    unchanged = {o.duty_code: o for o in case_obligations(store, view.case_id, NOW)}
+    assert not unchanged["REPORT_BOARD"].done  # nothing stored
+    assert unchanged["REPORT_BOARD"].informed_whom == ""
+
+    dialog.director_involved.setFocus()
+    qtbot.keyClick(dialog.director_involved, Qt.Key.Key_Space)
+    assert dialog.director_route.isVisibleTo(dialog)
+    assert "0900-111 3 111" in dialog.director_route.text()
+    dialog.member_name.selectAll()
+    qtbot.keyClicks(dialog.member_name, "A. Verbeek")
+    qtbot.keyClicks(dialog.member_role.lineEdit(), "voorzitter college van bestuur")
+    qtbot.keyClicks(dialog.time, "14:20")
+    dialog.pupil_told.setFocus()
+    qtbot.keyClick(dialog.pupil_told, Qt.Key.Key_Space)
+    assert dialog.pupil_told.isChecked()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.saved is not None, dialog.error.text()
+
+    done = {o.duty_code: o for o in case_obligations(store, view.case_id, NOW)}["REPORT_BOARD"]
+    assert done.done_on == NOW.date()
+    assert done.informed_whom == "A. Verbeek (voorzitter college van bestuur)"
+    assert done.informed_how == "telefonisch, om 14:20"
+    assert done.pupil_told_first is True
+    assert done.note.startswith("De directeur is mogelijk zelf betrokken")

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -56,6 +56,11 @@ from ui.views.obligations import CARD_STYLE, DateField, due_short
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+
+
+#: The width of the captions in front of the fields.
+LABEL_WIDTH = 170
+ROW_SPACING = 8
 
 
 def informed_how_options() -> list[str]:
@@ -154,40 +159,39 @@ class CompleteObligationDialog(QDialog):
         self.note.setFixedHeight(80)
         self.note.setPlaceholderText(_("a few words (may stay empty)"))
 
-        form = QFormLayout()
-        form.setVerticalSpacing(8)
+        # One column of rows (not a QFormLayout: word-wrapped notes inside a form's field column
+        # get a wrong height there and are clipped once they appear).
         star = " *" if self.informing else ""
-        form.addRow(_("Done on *"), self.done_on)
+        self._row(body, _("Done on *"), self.done_on)
         if self.board:
-            form.addRow("", label(
+            body.addWidget(self._indented(label(
                 _(
                     "By law the school board itself must be told: informing the director "
                     "is not enough. Fill in which board member you informed."
                 ),
                 "muted",
-            ))
-            form.addRow(_("Board member (name) *"), self.member_name)
-            form.addRow(_("Role on the board *"), self.member_role)
-            form.addRow(_("At (time)"), self.time)
-            form.addRow("", self.director_involved)
-            form.addRow("", self.director_route)
+            )))
+            self._row(body, _("Board member (name) *"), self.member_name)
+            self._row(body, _("Role on the board *"), self.member_role)
+            self._row(body, _("At (time)"), self.time)
+            body.addWidget(self._indented(self.director_involved))
+            body.addWidget(self._indented(self.director_route))
             self.whom.hide()
         else:
-            form.addRow(_("Whom you informed") + star, self.whom)
+            self._row(body, _("Whom you informed") + star, self.whom)
             for widget in (self.member_name, self.member_role, self.time,
                            self.director_involved, self.director_route):
                 widget.hide()
-        form.addRow(_("How") + star, self.how)
-        form.addRow("", self.pupil_told)
-        form.addRow("", label(
+        self._row(body, _("How") + star, self.how)
+        body.addWidget(self._indented(self.pupil_told))
+        body.addWidget(self._indented(label(
             _(
                 "Good practice: tell the pupil before you inform anyone else, also when their "
                 "consent is not needed."
             ),
             "muted",
-        ))
-        form.addRow(_("Note"), self.note)
-        body.addLayout(form)
+        )))
+        self._row(body, _("Note"), self.note)
         body.addStretch(1)
         self.area = scroll_area(content)
         layout.addWidget(self.area, 1)
@@ -216,6 +220,31 @@ class CompleteObligationDialog(QDialog):
             self._show_error(_("This case is closed; its obligations can no longer be changed."))
             self.save_button.setEnabled(False)
 
+    @staticmethod
+    def _row(body: QVBoxLayout, text: str, field: QWidget) -> None:
+        row = QHBoxLayout()
+        row.setSpacing(ROW_SPACING)
+        caption = label(text, wrap=False)
+        caption.setFixedWidth(LABEL_WIDTH)
+        caption.setBuddy(field)
+        row.addWidget(caption, 0, Qt.AlignmentFlag.AlignTop)
+        if field.maximumWidth() < 1000:  # a narrow field (the time) stays on the left
+            row.addWidget(field)
+            row.addStretch(1)
+        else:
+            row.addWidget(field, 1)
+        body.addLayout(row)
+
+    @staticmethod
+    def _indented(widget: QWidget) -> QWidget:
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(LABEL_WIDTH + ROW_SPACING, 0, 0, 0)
+        row.addWidget(widget, 1)
+        holder.setVisible(not widget.isHidden())
+        widget.setProperty("holder", holder)
+        return holder
+
     def _answers(self) -> dict[str, str] | None:
         """The answers of the check this duty came from (for the card's topics), if any."""
         if self.obligation.escalation_id is None:
@@ -238,6 +267,9 @@ class CompleteObligationDialog(QDialog):
 
     def _director_toggled(self, checked: bool) -> None:
         self.director_route.setVisible(checked)
+        holder = self.director_route.property("holder")
+        if isinstance(holder, QWidget):
+            holder.setVisible(checked)
 
     def _show_error(self, message: str) -> None:
         self.error.setText(message)
