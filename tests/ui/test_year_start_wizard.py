@@ -281,3 +281,10 @@ def test_a_visit_marked_done_on_the_overview_becomes_an_activity(
     done = [a for a in list_activities(store, "2026-2027") if a.kind == "klassenbezoek"]
     assert [(a.on_date, a.reach, a.text) for a in done] == [
         (date(2026, 8, 31), 31, "Klassenbezoek 2B")]
+
+    # The offer is made in August and September only; the planned visit stays listed.
+    assert panel.offer_button.isVisible()
+    window.now = lambda: datetime(2026, 10, 1, 9, 0)  # type: ignore[method-assign]
+    window.refresh()
+    assert not panel.offer_button.isVisible() and panel.isVisible()
+    assert [row.text(1) for row in panel.section.rows()] == ["3C"]
