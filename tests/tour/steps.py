@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from tests.tour.driver import Scene, Tour, TourError, plain
+from tests.tour.privacy_steps import privacy_rights
 
 Steps = Generator[Any, Any, None]
 
@@ -332,6 +333,7 @@ SCENES: list[Scene] = [
                      "escalation-duties", "meldcode-steps", "meldcode-afweging", "casefile"),
           intake),
     Scene("access-export", ("access-export",), access_export),
+    Scene("privacy-rights", ("access-export-parents", "hold", "erase-refused"), privacy_rights),
     Scene("search", ("search",), search),
     Scene("activities", ("activities",), activities),
     Scene("report", ("report-wizard", "report-preview"), annual_report),
@@ -352,4 +354,5 @@ REQUIRED: tuple[str, ...] = (
     "activities", "report-wizard", "report-preview", "backup-wizard", "restore-wizard",
     "retention", "access-export", "settings", "help", "unlock", "lock",
     "year-start", "poster", "flyer",  # issue 18
+    "access-export-parents", "hold", "erase-refused",  # issue 13
 )

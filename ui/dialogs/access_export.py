@@ -189,7 +189,9 @@ class EraseDialog(_PupilDialog):
         self.erase_button = QPushButton(_("Erase for good"))
         self.erase_button.clicked.connect(self.erase)
         buttons.addButton(self.erase_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel).clicked.connect(self.reject)
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText(_("Cancel"))
+        cancel.clicked.connect(self.reject)
         outer.addWidget(buttons)
         for widget in (self.form_box, self.picker, self.name_edit, self.reason):
             widget.setEnabled(not self.check.refused)

@@ -155,7 +155,9 @@ class AccessExportDialog(_PupilDialog):
         self.save_button = QPushButton(_("Save as PDF…"))
         self.save_button.clicked.connect(self.save)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel).clicked.connect(self.reject)
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText(_("Cancel"))
+        cancel.clicked.connect(self.reject)
         outer.addWidget(buttons)
         for box in (self.requester, self.safety, self.under_16, self.received):
             signal = getattr(box, "currentIndexChanged", None) or box.textChanged
