@@ -1,11 +1,17 @@
 """Stores as every earlier schema version left them (QUALITY R11: "fixtures kept in tests/").
 
 Database files may not be committed, so the fixtures are kept as code: `build_fixture(path,
-key, version)` makes an encrypted store at schema version N by running `MIGRATIONS[:N]` on a
+key, version)` makes an encrypted store at schema version N by running the migrations 1..N on a
 new file through `app.store.db.connect` (keyed, with the program's pragmas), setting
 `user_version = N`, and writing representative rows, in SQL as the program of that version
 wrote them, for every table that existed then. It returns what must read back after a
 migration (`Expected`).
+
+The migrations of a released version are taken from the SQL text that shipped, kept under
+`shipped_schema/vN.sql`, never from today's code: editing a shipped migration in
+`app/store/schema.py` then fails `test_shipped_migrations_are_never_edited` instead of quietly
+changing its own fixture. When a release ships, add the text of its new migrations there and
+raise `SHIPPED`. Migrations not released yet come from the code.
 
 When a new migration lands: the previous SCHEMA_VERSION becomes a fixture version
 automatically; add a `_rows_vN` for the tables it introduces (and only there), and keep the
@@ -200,6 +206,17 @@ def _v4(conn: Any, store: Store, expected: Expected) -> None:
 ROWS: dict[int, Callable[[Any, Store, Expected], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
 
 
+SHIPPED_SCHEMA = Path(__file__).with_name("shipped_schema")
+SHIPPED = 3  # migrations 1..3 were released (the first wave); raise when a release ships
+
+
+def migration_sql(version: int) -> str:
+    """The SQL of migration `version`: the shipped text when released, else today's code."""
+    if version <= SHIPPED:
+        return (SHIPPED_SCHEMA / f"v{version}.sql").read_text(encoding="utf-8")
+    return MIGRATIONS[version - 1]
+
+
 def build_fixture(path: Path, key: str, version: int) -> Expected:
     """An encrypted store at schema `version` (1 .. len(MIGRATIONS)) with its rows."""
     if not 1 <= version <= len(MIGRATIONS):
@@ -209,7 +226,7 @@ def build_fixture(path: Path, key: str, version: int) -> Expected:
     expected = Expected()
     try:
         conn.execute("PRAGMA journal_mode = DELETE")
-        script = "\n".join(MIGRATIONS[:version])
+        script = "\n".join(migration_sql(n) for n in range(1, version + 1))
         conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
         for introduced in sorted(ROWS):
             if introduced > version:

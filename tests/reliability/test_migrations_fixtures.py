@@ -27,7 +27,7 @@ from app.services.search import search
 from app.store.db import PLAIN_HEADER, Store, StoreError, connect
 from app.store.schema import SCHEMA_VERSION
 from app.store.settings import load_settings
-from tests.reliability.fixtures import ROWS, Expected, build_fixture
+from tests.reliability.fixtures import ROWS, SHIPPED, SHIPPED_SCHEMA, Expected, build_fixture
 
 EARLIER = list(range(1, SCHEMA_VERSION))
 
@@ -42,6 +42,16 @@ def _check_rows(conn: Any, expected: Expected) -> None:
         assert found == rows, sql
     for table, count in expected.counts.items():
         assert conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == count, table
+
+
+def test_shipped_migrations_are_never_edited() -> None:
+    """A released migration ran on VPs' stores as it was: the code must still hold exactly the
+    text that shipped (tests/reliability/shipped_schema), or stores would diverge."""
+    from app.store.schema import MIGRATIONS
+
+    for version in range(1, SHIPPED + 1):
+        shipped = (SHIPPED_SCHEMA / f"v{version}.sql").read_text(encoding="utf-8")
+        assert MIGRATIONS[version - 1] == shipped, f"migration {version} was edited after release"
 
 
 def test_every_earlier_version_has_fixture_rows() -> None:
