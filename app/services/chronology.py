@@ -146,8 +146,9 @@ def afweging_outcome(code: str) -> str:
 def entry_event(entry: Entry) -> Event:
     """A timeline entry as a chronology line (its details without the note text)."""
     parts: list[str] = []
+    kind = list_label(ENTRY_KINDS, entry.kind)
     if entry.with_whom:
-        parts.append(entry.with_whom)
+        parts.append(_("with: {whom}").format(whom=entry.with_whom))
     if entry.kind == "plan_step" and entry.done_on is not None:
         parts.append(_("done on {date}").format(date=show_date(entry.done_on)))
     if entry.referral:
@@ -155,14 +156,14 @@ def entry_event(entry: Entry) -> Event:
     if entry.kind == "consent" and entry.recipient:
         given = _("consent given") if entry.consent else _("no consent")
         parts.append(f"{list_label(RECIPIENTS, entry.recipient)}: {given}")
-    if entry.action_type:
+    if entry.action_type and list_label(ACTION_TYPES, entry.action_type) != kind:
         parts.append(list_label(ACTION_TYPES, entry.action_type))
     if entry.superseded:
         parts.insert(0, _("replaced by correction"))
     return Event(
         on=entry.on_date,
         kind="entry",
-        title=list_label(ENTRY_KINDS, entry.kind),
+        title=kind,
         details=" · ".join(parts),
         text=entry.text,
         case_id=entry.case_id,

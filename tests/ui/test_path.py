@@ -495,3 +495,46 @@ def test_the_intake_offers_to_continue_the_open_case(qtbot: Any, fresh: MainWind
     assert isinstance(view, CaseFileView) and view.case_id == second_id
     store = window.session.store
     assert len(casework.list_cases(store, pupil_id=pupil_id)) == 2  # no third case
+
+
+# -- bad input on the way: a duty without a date, before its check, done twice ---------------
+def test_bad_completion_input_says_so_in_dutch_and_keeps_what_was_typed(
+    qtbot: Any, demo_window: MainWindow
+) -> None:
+    window = demo_window
+    store = window.session.store
+    dashboard = tab_of(window, DashboardView)
+    item = next(i for i in dashboard.obligations.rows()
+                if i.data(0, Qt.ItemDataRole.UserRole)[0] == "obligation")
+    _kind, obligation_id, _case_id = item.data(0, Qt.ItemDataRole.UserRole)
+    arisen = escalation.get_obligation(store, obligation_id).created_at.date()
+    double_click(qtbot, dashboard.obligations.tree, item)
+    dialog = dashboard.dialog
+    assert isinstance(dialog, CompleteObligationDialog)
+    qtbot.keyClicks(dialog.whom, "de directeur")
+    line = dialog.how.lineEdit()
+    assert line is not None
+    qtbot.keyClicks(line, "telefonisch")
+    dialog.done_on.edit.clear()
+    qtbot.mouseClick(dialog.save_button, LEFT)  # no date
+    assert dialog.isVisible() and dialog.error.isVisible()
+    assert dialog.error.text() == _("Fill in the date on which you did this.")
+    before = arisen.replace(day=1) if arisen.day > 1 else arisen.replace(year=arisen.year - 1)
+    qtbot.keyClicks(dialog.done_on.edit, before.strftime("%d-%m-%Y"))
+    qtbot.mouseClick(dialog.save_button, LEFT)  # a date before the check
+    assert dialog.isVisible()
+    assert arisen.strftime("%d-%m-%Y") in dialog.error.text()
+    assert (dialog.whom.text(), line.text()) == ("de directeur", "telefonisch")  # nothing lost
+    assert escalation.get_obligation(store, obligation_id).done_on is None
+    # meanwhile the duty is marked done elsewhere (another window of the same day)
+    escalation.complete_obligation(store, obligation_id, done_on=NOW.date(),
+                                   informed_whom="de directeur", informed_how="mondeling",
+                                   pupil_told_first=True, note="", today=NOW.date())
+    dialog.done_on.edit.clear()
+    qtbot.mouseClick(dialog.done_on.today_button, LEFT)
+    qtbot.mouseClick(dialog.save_button, LEFT)  # done twice
+    assert dialog.isVisible()
+    assert dialog.error.text() == _("This obligation was already marked done on {date}.").format(
+        date=NOW.strftime("%d-%m-%Y"))
+    assert escalation.get_obligation(store, obligation_id).informed_how == "mondeling"
+    qtbot.mouseClick(dialog.cancel_button, LEFT)
