@@ -430,7 +430,8 @@ class DutiesPage(QWizardPage):
         self.setSubTitle(
             _(
                 "These are the duties that apply according to the rules (version {version}). "
-                "Each card says what to do, by when, and on which article or law it rests."
+                "Each card says what to do, by when, whom to call, how to go about it and "
+                "what it rests on."
             ).format(version=RULES_VERSION)
         )
         clear_layout(self.cards)
