@@ -506,7 +506,11 @@ def _level_counts(
     else:
         grouped = grouping.roll_up(name, counts)
     if not grouping.needs_group(counts, threshold):
-        if name in WITH_TOTAL and _total_lost(counts, threshold, grouped):
+        if (
+            name in WITH_TOTAL
+            and _total_lost(counts, threshold, grouped)
+            and not grouping.needs_group(grouped, threshold)
+        ):
             return LEVEL_GROUP, grouped
         return LEVEL_DETAIL, counts
     if grouping.needs_group(grouped, threshold):

@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from app.reports import grouping
 from app.reports.data_file import (
     TABLES,
     MergedFigures,
@@ -100,6 +101,8 @@ def row_label(table: str, row: str) -> str:
     """The Dutch label of a row id (months as "augustus 2025")."""
     if row in ROW_LABELS:
         return ROW_LABELS[row]
+    if row in grouping.group_ids(table):
+        return grouping.group_label(table, row)
     if table == "months" and len(row) == 7 and row[4] == "-" and row[5:].isdigit():
         month = int(row[5:])
         if 1 <= month <= 12:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QMessageBox, QTreeWidgetItem, QWizard
 
 from app import journal
@@ -577,3 +577,43 @@ def test_the_real_print_path_prints_every_page(
     assert wizard.print_report() is True
     assert wizard.pdf is not None
     assert len(PdfReader(str(out)).pages) == len(PdfReader(io.BytesIO(wizard.pdf)).pages)
+
+
+# -- issue 14: concept, the date discussed, page 1 -------------------------------------------
+def test_a_running_year_is_explained_as_a_concept_and_the_date_discussed_is_kept(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    wizard = open_wizard(qtbot, window)
+    combo = wizard.year_page.combo
+    combo.setCurrentIndex(combo.findData("2024-2025"))  # a finished year: final
+    assert "CONCEPT" not in wizard.year_page.period.text()
+    combo.setCurrentIndex(combo.findData(YEAR))  # March 2026: the running year
+    explained = wizard.year_page.period.text()
+    assert "CONCEPT" in explained and "scholengroep" in explained and "31 juli" in explained
+    to_page(qtbot, wizard, wizard.texts_page)
+    type_texts(qtbot, wizard, {**TEXTS, "summary": "Een rustig jaar met meer vragen over pesten."})
+    page = wizard.texts_page
+    assert not page.discussed_date.isEnabled()
+    click(qtbot, page.discussed_box)
+    assert page.discussed_date.isEnabled()
+    page.discussed_date.setDate(QDate(2026, 2, 14))
+    to_page(qtbot, wizard, wizard.save_page)
+    save = wizard.save_page
+    save.path_edit.setText(str(tmp_path / "verslag.pdf"))
+    save.data_box.setChecked(True)
+    assert "CONCEPT" in save.data_note.text() and "report merge" in save.data_note.text()
+    click(qtbot, save.save_button)
+    assert not save.error.isVisible(), save.error.text()
+    pages = PdfReader(str(tmp_path / "verslag.pdf")).pages
+    first = " ".join(pages[0].extract_text().split())
+    assert "Een rustig jaar met meer vragen over pesten." in first
+    assert "Besproken met de directeur op 14 februari 2026 (protocol 6j)." in first
+    assert all("CONCEPT" in p.extract_text() for p in pages)
+    assert "Controlecode van het logboek:" in pages[-1].extract_text()
+    status = json.loads((tmp_path / "verslag.json").read_text(encoding="utf-8"))["status"]
+    assert status == "concept"
+    discussed = [d for e, d in events(window) if e == "report_discussed"]
+    assert discussed == [{"school_year": YEAR, "discussed_on": "2026-02-14"}]
+    assert window.session is not None
+    kept = drafts.load_draft(window.session.store, texts_kind(YEAR)) or {}
+    assert kept.get("discussed_on") == "2026-02-14"
