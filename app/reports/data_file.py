@@ -18,6 +18,8 @@ Version 2 (issue 14) adds, compared with version 1:
   :mod:`app.reports.grouping` (its rows are then group ids, and the detailed table is not
   in the file), else ``"detail"``. :func:`merge` adds group-level tables; a school's detail
   table is rolled up to groups when another school only has groups.
+* The ``duties`` rows ``REFER_CSG``, ``CONSULT_EXPERT`` and ``CONCERN_OTHER_PUPIL`` (the
+  escalation rules 2026.2).
 * The row ``activities`` of ``totals`` is no longer written (activities are shown exactly in
   the PDF, not in the data file).
 
@@ -94,15 +96,19 @@ WITH_TOTAL: frozenset[str] = frozenset({"referral_sources", "year_groups", "mont
 CATEGORY_IDS: tuple[str, ...] = CATEGORIES
 REFERRAL_SOURCE_IDS: tuple[str, ...] = REFERRAL_SOURCES
 ACTION_TYPE_IDS: tuple[str, ...] = ACTION_TYPES
-# The duty rows are part of format version 1 (DOMAIN.md's duty codes).
+# The duty rows (DOMAIN.md's duty codes, in its order). Version 2 adds the duties of the
+# escalation rules 2026.2: REFER_CSG, CONSULT_EXPERT and CONCERN_OTHER_PUPIL.
 DUTY_CODES: tuple[str, ...] = (
     "ACT_NOW",
     "MELDCODE",
     "VEILIG_THUIS_ADVICE",
+    "REFER_CSG",
     "REPORT_BOARD",
     "REPORT_DIRECTOR",
     "INFORM_PARENTS",
     "ADVISE_REPORT_POLICE",
+    "CONSULT_EXPERT",
+    "CONCERN_OTHER_PUPIL",
     "REFER_COMPLAINT",
     "CONSENT_ONLY",
 )

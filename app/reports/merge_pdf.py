@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from app.reports import grouping
+from app.reports.annual import report_duty_label
 from app.reports.data_file import (
     TABLES,
     MergedFigures,
@@ -99,6 +100,8 @@ MONTHS_NL = (
 
 def row_label(table: str, row: str) -> str:
     """The Dutch label of a row id (months as "augustus 2025")."""
+    if table == "duties" and row != TOTAL_ROW and row not in grouping.group_ids(table):
+        return report_duty_label(row)  # plain Dutch, as in a school's own report
     if row in ROW_LABELS:
         return ROW_LABELS[row]
     if row in grouping.group_ids(table):
