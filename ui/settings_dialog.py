@@ -21,6 +21,7 @@ from app.security.vault import Session
 from app.store.db import StoreError
 from app.store.settings import REGIONS, Settings, load_settings, save_settings
 from ui.help import install_help
+from ui.style import label
 
 
 class SettingsDialog(QDialog):
@@ -45,6 +46,10 @@ class SettingsDialog(QDialog):
         self.lock_minutes = _spin(1, 60, s.lock_minutes, _(" min"))
         self.no_contact = _spin(1, 52, s.no_contact_weeks, _(" weeks"))
         self.retention = _spin(0, 20, s.retention_years, _(" year(s)"))
+        self.board_name = QLineEdit(s.board_name)
+        self.board_name.setPlaceholderText(_("for example Stichting Onderwijs Peelland"))
+        self.retention_meldcode = _spin(0, 30, s.retention_years_meldcode, _(" year(s)"))
+        self.safety_days = _spin(1, 30, s.safety_copy_days, _(" days"))
         self.backup_dir = QLineEdit(s.backup_dir)
         self.generations = _spin(1, 100, s.backup_generations, "")
         self.warn_days = _spin(1, 90, s.backup_warn_days, _(" days"))
@@ -54,6 +59,7 @@ class SettingsDialog(QDialog):
         self.pin.setPlaceholderText(_("leave empty to keep; type a space to remove"))
         form.addRow(_("School name"), self.school)
         form.addRow(_("Location"), self.location)
+        form.addRow(_("School board (controller)"), self.board_name)
         form.addRow(_("Your name"), self.vp_name)
         form.addRow(_("Holiday region"), self.region)
         form.addRow("", self.school_holidays)
@@ -61,9 +67,15 @@ class SettingsDialog(QDialog):
         form.addRow(_("Lock after"), self.lock_minutes)
         form.addRow(_("Warn when no contact for"), self.no_contact)
         form.addRow(_("Keep closed cases"), self.retention)
+        form.addRow(_("Keep files with a meldcode route"), self.retention_meldcode)
+        form.addRow("", label(_(
+            "There is no fixed term in the law: the school chooses. Counted from the end of the "
+            "school year in which the file was closed and counted in the annual report. Files "
+            "on hold are kept until the hold ends."), "subtitle"))
         form.addRow(_("Backup folder"), self.backup_dir)
         form.addRow(_("Backups to keep"), self.generations)
         form.addRow(_("Warn when last backup is older than"), self.warn_days)
+        form.addRow(_("Remove safety copies after at most"), self.safety_days)
         form.addRow(_("Annual report: hide counts below"), self.threshold)
         if session.config.key_mode == "keyring":
             form.addRow(_("New lock PIN"), self.pin)
@@ -102,6 +114,10 @@ class SettingsDialog(QDialog):
         s.lock_minutes = self.lock_minutes.value()
         s.no_contact_weeks = self.no_contact.value()
         s.retention_years = self.retention.value()
+        s.board_name = self.board_name.text().strip()
+        s.retention_years_meldcode = max(self.retention.value(),
+                                         self.retention_meldcode.value())
+        s.safety_copy_days = self.safety_days.value()
         s.backup_dir = self.backup_dir.text().strip()
         s.backup_generations = self.generations.value()
         s.backup_warn_days = self.warn_days.value()
