@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,3 +57,15 @@ def _isolate_home(
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.delenv("VERTROUWD_HOME", raising=False)
+
+
+@pytest.fixture
+def message_boxes(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """QMessageBox dialogs recorded; an error or warning no test took fails the test
+    (tests/tools/message_boxes.py)."""
+    from tests.tools.message_boxes import MessageBoxes
+
+    boxes = MessageBoxes(monkeypatch)
+    yield boxes
+    boxes.check()
+

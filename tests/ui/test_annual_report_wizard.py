@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QMessageBox, QTreeWidgetItem, QWizard
+from PySide6.QtWidgets import QTreeWidgetItem, QWizard
 
 from app import journal
 from app.reports.annual import ReportError
@@ -109,9 +109,9 @@ class Recorder:
 
 
 @pytest.fixture(autouse=True)
-def no_real_dialogs(monkeypatch: pytest.MonkeyPatch) -> dict[str, Recorder]:
-    for kind in ("warning", "information", "critical", "question", "about"):
-        monkeypatch.setattr(QMessageBox, kind, staticmethod(lambda *a, **k: None))
+def no_real_dialogs(
+    monkeypatch: pytest.MonkeyPatch, message_boxes: Any
+) -> dict[str, Recorder]:
     recorders = {"ask": Recorder(True), "print": Recorder(True), "preview": Recorder(False)}
     monkeypatch.setattr(annual_report.entry_form, "ask", recorders["ask"])
     monkeypatch.setattr(printing, "print_pdf", recorders["print"])

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QWizard
+from PySide6.QtWidgets import QDialog, QMenu, QWizard
 
 from app import journal
 from app.clock import FixedClock
@@ -93,9 +93,9 @@ def session(keyed: tuple[Path, str], backups: Path) -> Iterator[Session]:
 
 
 @pytest.fixture(autouse=True)
-def no_message_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
-    for kind in ("warning", "information", "critical", "question", "about"):
-        monkeypatch.setattr(QMessageBox, kind, staticmethod(lambda *a, **k: None))
+def boxes(message_boxes: Any) -> Any:
+    """Every message box recorded; an unexpected error or warning fails the test."""
+    return message_boxes
 
 
 @pytest.fixture

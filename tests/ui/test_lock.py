@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog
 
 from app import journal
 from app.security.keys import SECURE_BACKENDS, KeyringProvider, generate_recovery_key
@@ -32,9 +33,9 @@ class StepClock:
 
 
 @pytest.fixture(autouse=True)
-def no_message_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
-    for kind in ("warning", "information", "critical", "question", "about"):
-        monkeypatch.setattr(QMessageBox, kind, staticmethod(lambda *a, **k: None))
+def boxes(message_boxes: Any) -> Any:
+    """Every message box recorded; an unexpected error or warning fails the test."""
+    return message_boxes
 
 
 @pytest.fixture

@@ -63,9 +63,9 @@ def session(template: tuple[Path, str], tmp_path: Path) -> Iterator[Session]:
 
 
 @pytest.fixture(autouse=True)
-def quiet_message_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
-    for kind in ("warning", "information", "critical", "about"):
-        monkeypatch.setattr(QMessageBox, kind, staticmethod(lambda *a, **k: None))
+def boxes(message_boxes: Any) -> Any:
+    """Every message box recorded; an unexpected error or warning fails the test."""
+    return message_boxes
 
 
 class Recorder:
