@@ -25,6 +25,11 @@ def make_app() -> object:
     app.setOrganizationName("Vertrouwd")
     app.setWindowIcon(QIcon(str(resource_path("icons", "vertrouwd.ico"))))  # type: ignore[union-attr]
     apply_style(app)  # type: ignore[arg-type]
+    from ui.fit import install_screen_fit
+
+    if not app.property("screen_fit"):  # type: ignore[attr-defined]
+        install_screen_fit(app)  # type: ignore[arg-type]
+        app.setProperty("screen_fit", True)  # type: ignore[attr-defined]
     return app
 
 

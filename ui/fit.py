@@ -1,0 +1,157 @@
+"""Every window fits the screen it opens on (a 1366x768 laptop at 125% or 150% is 1093x614 or
+911x512 logical pixels, less the task bar).
+
+`install_screen_fit(app)` watches the application: when a dialog, wizard or the main window
+is about to be shown and would be larger than the free area of its screen, the minimum size
+set in the code is lowered to that area, and what does not fit scrolls instead:
+- a wizard's pages each get a scroll area (the Back/Next/Cancel row stays in view);
+- a dialog's content goes into a scroll area, its closing row of buttons stays below it;
+- a main-window tab's content scrolls inside its tab.
+Nothing changes on a screen where the window fits. The size is fixed once per window, so a
+person's own resizing is left alone.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QRect, QSize
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QApplication,
+    QBoxLayout,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QLayout,
+    QLayoutItem,
+    QMainWindow,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+)
+
+FITTED = "_vertrouwd_fitted"
+#: Room kept for the window frame (title bar and borders) drawn by the system.
+FRAME = QSize(16, 40)
+
+
+def free_area(widget: QWidget) -> QRect:
+    """The part of the screen a window may use (without the task bar), less its frame.
+    The primary screen: `QWidget.screen()` wrappers are not reliable in PySide6 here."""
+    screen = QApplication.primaryScreen()
+    free = screen.availableGeometry()
+    return QRect(free.x(), free.y(), free.width() - FRAME.width(),
+                 free.height() - FRAME.height())
+
+
+def _only_scroll_area(layout: QLayout) -> bool:
+    widgets = [layout.itemAt(i).widget() for i in range(layout.count())]
+    widgets = [w for w in widgets if w is not None]
+    return len(widgets) == 1 and isinstance(widgets[0], QAbstractScrollArea)
+
+
+def _scrolling(content: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(content)
+    return area
+
+
+def scroll_contents(owner: QWidget, keep_last: bool = False) -> bool:
+    """Move the layout of `owner` into a scroll area inside `owner`. With `keep_last`, a last
+    row of buttons (a QDialogButtonBox, or a row holding only buttons) stays outside, in view.
+    False when there is nothing to move or it already scrolls."""
+    layout = owner.layout()
+    if layout is None or layout.count() == 0 or _only_scroll_area(layout):
+        return False
+    footer: QLayoutItem | None = None
+    if keep_last and _is_button_row(layout.itemAt(layout.count() - 1)):
+        footer = layout.takeAt(layout.count() - 1)
+    margins = layout.contentsMargins()
+    inner = QWidget()
+    inner.setLayout(layout)  # takes the layout, and its widgets, away from `owner`
+    outer = QVBoxLayout(owner)
+    outer.setContentsMargins(margins)
+    layout.setContentsMargins(0, 0, 6, 0)
+    outer.addWidget(_scrolling(inner), 1)
+    if footer is not None:
+        if footer.widget() is not None:
+            outer.addWidget(footer.widget())
+        elif footer.layout() is not None:
+            outer.addLayout(footer.layout())
+    return True
+
+
+def _is_button_row(item: QLayoutItem | None) -> bool:
+    if item is None:
+        return False
+    widget = item.widget()
+    if widget is not None:
+        return isinstance(widget, QDialogButtonBox)
+    row = item.layout()
+    if not isinstance(row, QBoxLayout):
+        return False
+    kinds = [row.itemAt(i).widget() for i in range(row.count())]
+    buttons = [w for w in kinds if w is not None]
+    return bool(buttons) and all(isinstance(w, QAbstractButton) for w in buttons)
+
+
+def _too_big(widget: QWidget, free: QRect) -> bool:
+    need = widget.minimumSizeHint().expandedTo(widget.minimumSize())
+    return need.width() > free.width() or need.height() > free.height()
+
+
+def fit_window(window: QWidget) -> None:
+    """Make `window` fit the free area of the screen (see the module doc)."""
+    free = free_area(window)
+    if isinstance(window, QWizard):
+        for page_id in window.pageIds():
+            page = window.page(page_id)
+            if page is not None and _too_big(window, free):
+                scroll_contents(page)
+    elif isinstance(window, QMainWindow):
+        for tabs in window.findChildren(QTabWidget):
+            for index in range(tabs.count()):
+                page = tabs.widget(index)
+                if page is not None and page.minimumSizeHint().width() > free.width():
+                    scroll_contents(page)
+    elif isinstance(window, QDialog) and _too_big(window, free):
+        scroll_contents(window, keep_last=True)
+    low = window.minimumSize().boundedTo(free.size())
+    window.setMinimumSize(low)
+    size = window.size().boundedTo(free.size())
+    if size != window.size():
+        window.resize(size)
+    if not window.isWindow():
+        return
+    # Keep the whole window on the screen.
+    geometry = window.frameGeometry()
+    x = min(max(geometry.x(), free.x()), free.right() - size.width())
+    y = min(max(geometry.y(), free.y()), free.bottom() - size.height())
+    if (x, y) != (geometry.x(), geometry.y()):
+        window.move(max(free.x(), x), max(free.y(), y))
+    window.updateGeometry()
+
+
+class ScreenFit(QObject):
+    """Fits each dialog, wizard and main window once, just before it is first shown."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if (
+            event.type() == QEvent.Type.Show
+            and isinstance(watched, (QDialog, QMainWindow))
+            and watched.isWindow()
+            and not watched.property(FITTED)
+        ):
+            watched.setProperty(FITTED, True)
+            fit_window(watched)
+        return False
+
+
+def install_screen_fit(app: QApplication) -> ScreenFit:
+    fitter = ScreenFit(app)
+    app.installEventFilter(fitter)
+    return fitter
