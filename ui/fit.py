@@ -8,7 +8,8 @@ set in the code is lowered to that area, and what does not fit scrolls instead:
 - a dialog's content goes into a scroll area, its closing row of buttons stays below it;
 - a main-window tab's content scrolls inside its tab.
 Nothing changes on a screen where the window fits. The size is fixed once per window, so a
-person's own resizing is left alone.
+person's own resizing is left alone; a tab opened later in the main window is fitted when it
+is added.
 """
 
 from __future__ import annotations
@@ -47,9 +48,10 @@ def free_area(widget: QWidget) -> QRect:
 
 
 def _only_scroll_area(layout: QLayout) -> bool:
-    widgets = [layout.itemAt(i).widget() for i in range(layout.count())]
-    widgets = [w for w in widgets if w is not None]
-    return len(widgets) == 1 and isinstance(widgets[0], QAbstractScrollArea)
+    items = [layout.itemAt(i) for i in range(layout.count())]
+    parts = [i for i in items if i.widget() is not None or i.layout() is not None]
+    return (len(parts) == 1 and parts[0].widget() is not None
+            and isinstance(parts[0].widget(), QAbstractScrollArea))
 
 
 def _scrolling(content: QWidget) -> QScrollArea:
@@ -104,6 +106,21 @@ def _too_big(widget: QWidget, free: QRect) -> bool:
     return need.width() > free.width() or need.height() > free.height()
 
 
+def fit_tabs(window: QMainWindow, free: QRect) -> None:
+    """Tab pages wider than the room beside an open help panel scroll inside their tab."""
+    from ui.help import PANEL_WIDTH
+
+    room = free.width() - PANEL_WIDTH
+    for tabs in window.findChildren(QTabWidget):
+        for index in range(tabs.count()):
+            page = tabs.widget(index)
+            if page is None or page.property(FITTED):
+                continue
+            if page.minimumSizeHint().width() > room:
+                page.setProperty(FITTED, True)
+                scroll_contents(page)
+
+
 def fit_window(window: QWidget) -> None:
     """Make `window` fit the free area of the screen (see the module doc)."""
     free = free_area(window)
@@ -113,11 +130,7 @@ def fit_window(window: QWidget) -> None:
             if page is not None and _too_big(window, free):
                 scroll_contents(page)
     elif isinstance(window, QMainWindow):
-        for tabs in window.findChildren(QTabWidget):
-            for index in range(tabs.count()):
-                page = tabs.widget(index)
-                if page is not None and page.minimumSizeHint().width() > free.width():
-                    scroll_contents(page)
+        fit_tabs(window, free)
     elif isinstance(window, QDialog) and _too_big(window, free):
         scroll_contents(window, keep_last=True)
     low = window.minimumSize().boundedTo(free.size())
@@ -140,6 +153,13 @@ class ScreenFit(QObject):
     """Fits each dialog, wizard and main window once, just before it is first shown."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if (
+            event.type() == QEvent.Type.LayoutRequest
+            and isinstance(watched, QMainWindow)
+            and watched.property(FITTED)
+        ):
+            fit_tabs(watched, free_area(watched))  # a case file opened in a new tab
+            return False
         if (
             event.type() == QEvent.Type.Show
             and isinstance(watched, (QDialog, QMainWindow))

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -44,6 +44,7 @@ from app.store.db import Store
 from app.store.settings import Settings, load_settings
 from ui.dates import WindowClock, dutch_date, short_date, short_moment
 from ui.style import label as text_label
+from ui.style import scroll_area
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -71,7 +72,8 @@ class Section(QWidget):
     """A heading with a count and a read-only list; "Nothing to do" when it is empty."""
 
     def __init__(
-        self, title: str, headers: Sequence[str], stretch: int, view: DashboardView
+        self, title: str, headers: Sequence[str], stretch: int | tuple[int, ...],
+        view: DashboardView,
     ) -> None:
         super().__init__()
         self.title = title
@@ -88,7 +90,12 @@ class Section(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        # The names (and long texts) take the room; dates and marks keep their width.
+        for column in (stretch,) if isinstance(stretch, int) else stretch:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+        rows = self.tree.fontMetrics().lineSpacing() + 8
+        self.tree.setMinimumHeight(rows * 5)  # the header and four lines, on any screen
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -155,7 +162,10 @@ class DashboardView(QWidget):
         self.setProperty("help_id", "dashboard")
         self.main_window = window
         self._location_note: str | None = None
-        layout = QVBoxLayout(self)
+        # On a small screen (a laptop at 150%) the lists keep four lines and the page scrolls.
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
 
         top = QHBoxLayout()
         titles = QVBoxLayout()
@@ -196,17 +206,19 @@ class DashboardView(QWidget):
         self.requests = Section(
             _("Requests to answer"),
             [_("Received"), _("Pupil"), _("Through whom"), _("Due"), _("Attention")],
-            1,
+            (1, 2),
             self,
         )
         self.requests.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.requests.tree.customContextMenuRequested.connect(self._request_menu)
         self.dialog: QDialog | None = None  # the obligation form opened last
         self.steps = Section(
-            _("Actions due soon"), [_("Due"), _("Pupil"), _("Action"), _("Attention")], 2, self
+            _("Actions due soon"), [_("Due"), _("Pupil"), _("Action"), _("Attention")], (1, 2),
+            self
         )
         self.obligations = Section(
-            _("Obligations"), [_("Due"), _("Pupil"), _("Obligation"), _("Attention")], 2, self
+            _("Obligations"), [_("Due"), _("Pupil"), _("Obligation"), _("Attention")],
+            (1, 2), self
         )
         self.obligations.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.obligations.tree.customContextMenuRequested.connect(self._obligation_menu)
@@ -216,24 +228,41 @@ class DashboardView(QWidget):
             1,
             self,
         )
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(18)
-        grid.setVerticalSpacing(12)
-        grid.addWidget(self.requests, 0, 0)
-        grid.addWidget(self.obligations, 0, 1)
-        grid.addWidget(self.steps, 1, 0)
-        grid.addWidget(self.no_contact, 1, 1)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
-        layout.addLayout(grid, 1)
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(18)
+        self.grid.setVerticalSpacing(12)
+        self.columns = 0
+        self._arrange(2)
+        layout.addLayout(self.grid, 1)
         from ui.views.class_visits import YearStartPanel
 
         self.year_start = YearStartPanel(self)  # the year-start offer and class visits planned
         layout.addWidget(self.year_start)
         layout.addWidget(text_label(_(
             "Double-click a line to open it. Red lines are past their date."), "subtitle"))
+        page = QVBoxLayout(self)
+        page.addWidget(scroll_area(body), 1)
         window.locked.connect(self.refresh)
         self.refresh()
+
+    def _arrange(self, columns: int) -> None:
+        """Two columns of lists, or one below the other when the tab is narrow (a laptop at
+        150%, or the help panel open): each list then keeps the width its names need."""
+        if columns == self.columns:
+            return
+        self.columns = columns
+        order = (self.requests, self.obligations, self.steps, self.no_contact)
+        for section in order:
+            self.grid.removeWidget(section)
+        for index, section in enumerate(order):
+            self.grid.addWidget(section, index // columns, index % columns)
+        for column in range(2):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        wide = self.fontMetrics().averageCharWidth() * 150
+        self._arrange(2 if event.size().width() >= wide else 1)
 
     # -- reading ------------------------------------------------------------------------
     def sections(self) -> tuple[Section, ...]:
