@@ -14,7 +14,7 @@ is added.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
@@ -54,15 +54,24 @@ def _only_scroll_area(layout: QLayout) -> bool:
             and isinstance(parts[0].widget(), QAbstractScrollArea))
 
 
-def _scrolling(content: QWidget) -> QScrollArea:
+def _scrolling(content: QWidget, free: QRect | None) -> QScrollArea:
+    """`content` scrolling up and down; as wide as it needs while the screen has the room
+    (a sideways scroll bar only when even the whole screen is too narrow)."""
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidget(content)
+    if free is not None:
+        bar = area.style().pixelMetric(area.style().PixelMetric.PM_ScrollBarExtent)
+        need = content.minimumSizeHint().width() + bar + 4
+        if need <= free.width() - 40:
+            area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            area.setMinimumWidth(need)
     return area
 
 
-def scroll_contents(owner: QWidget, keep_last: bool = False) -> bool:
+def scroll_contents(owner: QWidget, keep_last: bool = False,
+                    free: QRect | None = None) -> bool:
     """Move the layout of `owner` into a scroll area inside `owner`. With `keep_last`, a last
     row of buttons (a QDialogButtonBox, or a row holding only buttons) stays outside, in view.
     False when there is nothing to move or it already scrolls."""
@@ -78,7 +87,7 @@ def scroll_contents(owner: QWidget, keep_last: bool = False) -> bool:
     outer = QVBoxLayout(owner)
     outer.setContentsMargins(margins)
     layout.setContentsMargins(0, 0, 6, 0)
-    outer.addWidget(_scrolling(inner), 1)
+    outer.addWidget(_scrolling(inner, free), 1)
     if footer is not None:
         if footer.widget() is not None:
             outer.addWidget(footer.widget())
@@ -124,18 +133,24 @@ def fit_tabs(window: QMainWindow, free: QRect) -> None:
 def fit_window(window: QWidget) -> None:
     """Make `window` fit the free area of the screen (see the module doc)."""
     free = free_area(window)
+    # The width the content needs side by side, measured before anything scrolls.
+    wide = max(window.minimumSizeHint().width(), window.sizeHint().width(),
+               window.minimumWidth())
     if isinstance(window, QWizard):
-        for page_id in window.pageIds():
-            page = window.page(page_id)
-            if page is not None and _too_big(window, free):
-                scroll_contents(page)
+        if _too_big(window, free):
+            for page_id in window.pageIds():
+                page = window.page(page_id)
+                if page is not None:
+                    scroll_contents(page, free=free)
     elif isinstance(window, QMainWindow):
         fit_tabs(window, free)
     elif isinstance(window, QDialog) and _too_big(window, free):
-        scroll_contents(window, keep_last=True)
+        scroll_contents(window, keep_last=True, free=free)
     low = window.minimumSize().boundedTo(free.size())
+    if not isinstance(window, QMainWindow):
+        low.setWidth(min(free.width(), max(low.width(), wide)))
     window.setMinimumSize(low)
-    size = window.size().boundedTo(free.size())
+    size = window.size().expandedTo(low).boundedTo(free.size())
     if size != window.size():
         window.resize(size)
     if not window.isWindow():
@@ -146,7 +161,6 @@ def fit_window(window: QWidget) -> None:
     y = min(max(geometry.y(), free.y()), free.bottom() - size.height())
     if (x, y) != (geometry.x(), geometry.y()):
         window.move(max(free.x(), x), max(free.y(), y))
-    window.updateGeometry()
 
 
 class ScreenFit(QObject):
