@@ -39,11 +39,7 @@ Steps = Generator[Any, Any, None]
 CONTEXT: dict[str, Any] = {}
 
 #: Slugs of issue 11 that no scene reaches yet, and what they wait for.
-PENDING: dict[str, str] = {
-    "casefile-obligations": "the case file's obligations with “Afronden…” (issue 11 item 1)",
-    "obligation-complete": "the “Afronden…” button in the case file (issue 11 item 1)",
-    "pupil-chronology": "the pupil's chronology (issue 11 item 2)",
-}
+PENDING: dict[str, str] = {}
 
 PUPIL = "Sanne de Boer"
 
@@ -216,6 +212,37 @@ def access_export(t: Tour) -> Steps:
     yield from cancel(t, dialog)
 
 
+def open_case_file(t: Tour) -> Any:
+    from ui.views.case_file import CaseFileView
+
+    view = t.window.tabs.currentWidget()
+    if not isinstance(view, CaseFileView):
+        raise TourError("no case file is open")
+    return view
+
+
+def obligations(t: Tour) -> Steps:
+    """In the open case file: the obligations, one marked done, then the pupil's page."""
+    from PySide6.QtWidgets import QScrollArea
+
+    view = open_case_file(t)
+    panel = view.obligations_panel
+    if panel is None or not panel.complete_buttons:
+        raise TourError("the case file shows no obligation to mark as done")
+    area = next((a for a in view.findChildren(QScrollArea) if a.isAncestorOf(panel)), None)
+    if area is not None:
+        yield t.do("scroll naar “Verplichtingen”", lambda: area.ensureWidgetVisible(panel))
+    yield t.shot("casefile-obligations")
+    first = next(iter(panel.complete_buttons.values()))
+    yield t.click(first)
+    dialog = yield t.modal(QDialog, "the completion dialog")
+    yield t.shot("obligation-complete")
+    yield from cancel(t, dialog)
+    yield t.click(view.pupil_button)
+    yield t.until("the pupil's page", lambda: t.window.tabs.currentWidget() is not view)
+    yield t.shot("pupil-chronology")
+
+
 def search(t: Tour) -> Steps:
     tabs = t.window.tabs
     yield t.tab(tabs, plain(tabs.tabText(1)))
@@ -334,6 +361,8 @@ SCENES: list[Scene] = [
           intake),
     Scene("access-export", ("access-export",), access_export),
     Scene("privacy-rights", ("access-export-parents", "hold", "erase-refused"), privacy_rights),
+    Scene("obligations", ("casefile-obligations", "obligation-complete", "pupil-chronology"),
+          obligations),
     Scene("search", ("search",), search),
     Scene("activities", ("activities",), activities),
     Scene("report", ("report-wizard", "report-preview"), annual_report),
