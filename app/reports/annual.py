@@ -217,6 +217,13 @@ class AnnualFigures:
     def level(self, table: str) -> str:
         return self.levels.get(table, LEVEL_DETAIL)
 
+    def not_yet(self, table: str, row: str) -> bool:
+        """A month or term of a running school year that has not begun (printed blank)."""
+        if table != "months" or not self.partial or row == TOTAL_ROW:
+            return False
+        first = row if row[4:5] == "-" else grouping.term_first_month(self.school_year, row)
+        return first > self.through_month
+
     def omitted(self, table: str) -> bool:
         """True when ``table`` is left out: even its groups were mostly "<5"."""
         return table not in self.tables
@@ -667,7 +674,7 @@ def table_title(table: str) -> str:
         "referral_sources": _("Requests: who made the contact"),
         "year_groups": _("Pupils per year group"),
         "action_types": _("Type of actions"),
-        "months": _("Conversations per month"),
+        "months": _("Conversations through the school year"),
         "duties": _("What the checks required"),
         "activities": _("Activities: class visits, policy advice, training"),
     }
@@ -691,7 +698,10 @@ def table_explanation(table: str) -> str:
             "What the confidential adviser did this school year. One conversation can lead to "
             "more than one action, so there is no total."
         ),
-        "months": _("Conversations with pupils and others involved, per month."),
+        "months": _(
+            "Conversations with pupils and others involved, per month — or per term of three "
+            "months where single months would show small numbers or hide the total."
+        ),
         "duties": _(
             "When a conversation raised a possible safety problem, the adviser checked the "
             "rules (protocol 2d, 3b, 5d, 5e). This counts the steps the rules required; the "

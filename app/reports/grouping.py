@@ -132,6 +132,15 @@ def groups(table: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return _GROUPS.get(table, ())
 
 
+def term_first_month(school_year: str, term: str) -> str:
+    """The first month (``YYYY-MM``) of a term of ``school_year``; ``""`` for an unknown term."""
+    for group, months in _TERM_MONTHS:
+        if group == term:
+            first = int(school_year[:4]) + (months[0] < 8)
+            return f"{first}-{months[0]:02d}"
+    return ""
+
+
 def group_ids(table: str) -> tuple[str, ...]:
     return tuple(group for group, _members in groups(table))
 

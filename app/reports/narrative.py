@@ -48,6 +48,24 @@ def key_meaning(row: str) -> str:
     return texts.get(row, "")
 
 
+def in_numbers(figures: AnnualFigures) -> str:
+    """One line for page 1: the year in a few key figures (only the cells the report shows)."""
+    parts = {
+        "requests": _("{n} requests for contact"),
+        "new_cases": _("{n} new cases"),
+        "pupils": _("{n} different pupils"),
+        "conversations": _("{n} conversations"),
+    }
+    shown = [
+        text.format(n=figures.cell("totals", row))
+        for row, text in parts.items()
+        if figures.cell("totals", row) is not None
+    ]
+    if not shown:
+        return ""
+    return _("In numbers: {figures} (more from page 2).").format(figures=", ".join(shown))
+
+
 def _top(figures: AnnualFigures, table: str) -> tuple[str, int] | None:
     """The row with the largest exactly shown count (the first on a tie), if any."""
     best: tuple[str, int] | None = None

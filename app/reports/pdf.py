@@ -37,7 +37,7 @@ from app.reports.annual import (
     table_title,
 )
 from app.reports.data_file import WITH_TOTAL, write_atomic
-from app.reports.narrative import activity_label, headline, key_meaning
+from app.reports.narrative import activity_label, headline, in_numbers, key_meaning
 from app.reports.suppression import TOTAL_ROW, Cell, marker
 
 TEXT_KEYS: tuple[str, ...] = ("summary", "signals", "advice", "activities")
@@ -352,6 +352,9 @@ def _first_page(figures: AnnualFigures, texts: Mapping[str, str], st: _Styles) -
     ]
     if figures.concept:
         story.append(Paragraph(escape(concept_note(figures)), st.concept))
+    numbers = in_numbers(figures)
+    if numbers and not figures.empty:
+        story.append(Paragraph(escape(numbers), st.statement))
     signals = "\n\n".join(
         text for text in (texts.get("signals", ""), texts.get("advice", "")) if text.strip()
     )
@@ -503,10 +506,8 @@ def _hidden_note(figures: AnnualFigures, table: str, st: _Styles) -> list[Any]:
 
 
 def _not_yet(figures: AnnualFigures, table: str, row: str) -> bool:
-    """A month of a running school year that has not begun: left blank, not shown as 0."""
-    return (
-        table == "months" and figures.partial and row != TOTAL_ROW and (row > figures.through_month)
-    )
+    """A month or term of a running school year that has not begun: blank, not shown as 0."""
+    return figures.not_yet(table, row)
 
 
 def _legend_items(figures: AnnualFigures, table: str) -> list[tuple[str, str]]:

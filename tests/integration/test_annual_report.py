@@ -28,7 +28,7 @@ from app.i18n import _
 from app.reports import annual, grouping
 from app.reports.annual import COPIES, AnnualFigures, ReportError, compute, to_data_file
 from app.reports.data_file import DUTY_CODES, WITH_TOTAL, parse, to_csv, to_json
-from app.reports.narrative import headline, key_meaning
+from app.reports.narrative import headline, in_numbers, key_meaning
 from app.reports.pdf import (
     SECTIONS,
     _role_text,
@@ -267,6 +267,7 @@ def visible_numbers(text: str, figures: AnnualFigures) -> list[int]:
         grouping_note(figures.threshold),
         concept_note(figures),
         discussed_line(""),
+        in_numbers(figures),
         _("Signals and advice for school policy (protocol 4c)"),
         *(_("Term {n}").format(n=n) for n in range(1, 5)),
     ]

@@ -255,3 +255,17 @@ def test_group_rows_have_dutch_labels_in_the_group_pdf(demo: Demo, tmp_path: Pat
     render_group_pdf(merged, tmp_path / "groep.pdf")
     text = " ".join(p.extract_text() for p in PdfReader(str(tmp_path / "groep.pdf")).pages)
     assert "Veiligheid en grensoverschrijding" in " ".join(text.split())
+
+
+def test_terms_not_begun_are_blank_in_a_running_year(demo: Demo) -> None:
+    figures = demo.running.figures  # 3 December 2026: terms 1 and 2 have begun
+    assert not figures.not_yet("months", "periode_1")
+    assert not figures.not_yet("months", "periode_2")
+    assert figures.not_yet("months", "periode_3") and figures.not_yet("months", "periode_4")
+    assert figures.not_yet("months", "2027-01") and not figures.not_yet("months", "2026-12")
+    assert not demo.final.figures.not_yet("months", "periode_4")
+    if figures.level("months") == "group":
+        title = annual.table_title("months") + " " + annual.table_explanation("months")[:30]
+        page = next(p for p in demo.running.pages if title in p)
+        first = annual.show(figures.cell("months", "periode_1"))
+        assert f"1e periode (augustus–oktober) {first}" in page

@@ -925,10 +925,7 @@ def figure_rows(figures: AnnualFigures, table: str) -> list[tuple[str, str, str 
     result = []
     for index, row in enumerate(rows):
         total = row == TOTAL_ROW
-        not_yet = (
-            table == "months" and figures.partial and not total and row > figures.through_month
-        )
-        now = "" if not_yet else show(figures.cell(table, row))
+        now = "" if figures.not_yet(table, row) else show(figures.cell(table, row))
         before: str | None = None
         if previous is not None:
             prev_row = row
