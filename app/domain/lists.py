@@ -350,10 +350,13 @@ def duty_label(code: str) -> str:
         "ACT_NOW": _("Act at once (acute danger)"),
         "MELDCODE": _("Reporting code for domestic violence and child abuse"),
         "VEILIG_THUIS_ADVICE": _("Ask Veilig Thuis for advice"),
+        "REFER_CSG": _("Refer to the Centrum Seksueel Geweld"),
         "REPORT_BOARD": _("Report to the school board"),
         "REPORT_DIRECTOR": _("Tell the director"),
         "INFORM_PARENTS": _("Inform the parents"),
         "ADVISE_REPORT_POLICE": _("Discuss reporting to the police"),
+        "CONSULT_EXPERT": _("Consult an expert"),
+        "CONCERN_OTHER_PUPIL": _("Concern about someone else"),
         "REFER_COMPLAINT": _("Refer to the complaints procedure"),
         "CONSENT_ONLY": _("No escalation: share only with consent"),
     }
