@@ -78,13 +78,17 @@ def _copy(source: Store, target: Any, table: str, where: str, ids: list[int]) ->
     return len(rows)
 
 
-def _selection(store: Store, now: datetime) -> dict[str, list[int]]:
-    cases = _ids(store, "SELECT id FROM case_file WHERE closed_on IS NULL")
+def _selection(store: Store, now: datetime, *, archive: bool = False) -> dict[str, list[int]]:
+    """The open work for the successor; with `archive`, the closed cases (and their requests)
+    for the school board's archive (`app.services.handover_wipe`)."""
+    cases = _ids(
+        store, f"SELECT id FROM case_file WHERE closed_on IS {'NOT ' if archive else ''}NULL"
+    )
     c = (json.dumps(cases),)
     requests = _ids(
         store,
         f"SELECT id FROM request WHERE case_id IN {_IN_LIST} "
-        "OR (case_id IS NULL AND answered_on IS NULL)",
+        + ("" if archive else "OR (case_id IS NULL AND answered_on IS NULL)"),
         c,
     )
     r = (json.dumps(requests),)
@@ -93,7 +97,7 @@ def _selection(store: Store, now: datetime) -> dict[str, list[int]]:
         | set(_ids(store, f"SELECT pupil_id FROM request WHERE id IN {_IN_LIST}", r))
     )
     first, last = school_year_bounds(school_year_of(now.date()))
-    activities = _ids(
+    activities = [] if archive else _ids(
         store,
         "SELECT id FROM activity WHERE on_date >= ? AND on_date <= ?",
         (first.isoformat(), last.isoformat()),
@@ -206,29 +210,7 @@ def handover(
     destroyed = destroy_cases(store, due, now=now, settings=settings) if due else 0
 
     chosen = _selection(store, now)
-    had_config = config_path(target_dir).exists()
-    successor = replace(settings, vp_name="")
-    new_session: Session | None = None
-    try:
-        new_session = create_store(
-            target_dir,
-            successor,
-            key,
-            key_mode="ask",
-            provider=MemoryProvider(available=False),
-            clock=FixedClock(now.replace(microsecond=0)),
-        )
-        copied = _fill(store, new_session.store, chosen, moment)
-    except BaseException:
-        if new_session is not None:
-            new_session.lock()
-        with contextlib.suppress(OSError):
-            winfs.unlink(target)
-        if not had_config:
-            with contextlib.suppress(OSError):
-                winfs.unlink(config_path(target_dir))
-        raise
-    new_session.lock()
+    copied = make_copy(store, target_dir, replace(settings, vp_name=""), key, chosen, now)
     journal.append(
         store,
         moment,
@@ -240,6 +222,42 @@ def handover(
         destroyed=destroyed,
     )
     return target, key
+
+
+def make_copy(
+    store: Store,
+    target_dir: Path,
+    settings: Settings,
+    key: str,
+    chosen: dict[str, list[int]],
+    now: datetime,
+) -> dict[str, int]:
+    """A new store under `key` in `target_dir` holding the `chosen` rows; the counts copied.
+    When anything fails, the new files are removed again."""
+    target = store_path(target_dir)
+    had_config = config_path(target_dir).exists()
+    new_session: Session | None = None
+    try:
+        new_session = create_store(
+            target_dir,
+            settings,
+            key,
+            key_mode="ask",
+            provider=MemoryProvider(available=False),
+            clock=FixedClock(now.replace(microsecond=0)),
+        )
+        copied = _fill(store, new_session.store, chosen, moment_to_db(now))
+    except BaseException:
+        if new_session is not None:
+            new_session.lock()
+        with contextlib.suppress(OSError):
+            winfs.unlink(target)
+        if not had_config:
+            with contextlib.suppress(OSError):
+                winfs.unlink(config_path(target_dir))
+        raise
+    new_session.lock()
+    return copied
 
 
 def handover_done_message(target: Path) -> str:
