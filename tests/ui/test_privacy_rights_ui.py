@@ -236,3 +236,49 @@ def test_access_export_for_parents_asks_about_safety_first(
     row = session.store.query("SELECT requester, safety_concern, withheld FROM privacy_request")
     assert tuple(row[0]) == ("parent_authority", 1, 1)
     assert case_id == view.case_id
+
+
+def test_handover_to_the_end_leaves_nothing(qtbot: Any, window: MainWindow, session: Session,
+                                            tmp_path: Path) -> None:
+    from ui.dialogs.handover import HandoverDialog
+
+    data_dir = session.data_dir
+    successor, archive = tmp_path / "successor", tmp_path / "archive"
+    done: dict[str, Any] = {}
+
+    def walk(dialog: QDialog) -> None:
+        assert isinstance(dialog, HandoverDialog)
+        finish = dialog.finisher
+        dialog.folder_edit.setText(str(successor))
+        dialog.start_button.click()
+        assert "Vertel de leerlingen van de open dossiers" in dialog.done_label.text()
+        assert not finish.next_button.isEnabled()
+        dialog.done_box.setChecked(True)
+        finish.next_button.click()
+        assert dialog.pages.currentWidget() is finish.closed_page
+        finish.next_button.click()  # no folder chosen: refused, stays
+        assert not finish.problem.isHidden()
+        finish.folder_edit.setText(str(archive))
+        finish.next_button.click()
+        assert dialog.pages.currentWidget() is finish.key_page
+        done["archive_key"] = finish.panel.key_label.text()
+        finish.key_done.setChecked(True)
+        finish.next_button.click()
+        assert dialog.pages.currentWidget() is finish.wipe_page
+        shot(dialog, "pv-handover-wipe")
+        finish.confirm_edit.setText("nee")
+        assert not finish.wipe_button.isEnabled()
+        finish.confirm_edit.setText("WISSEN")
+        finish.wipe_button.click()
+        done["wiped"] = finish.wiped
+
+    when_modal(qtbot, walk)
+    window.handover_action.trigger()
+    assert done["wiped"]
+    assert [p.name for p in data_dir.iterdir() if p.name != "vertrouwd.lock"] == []
+    kept = unlock(archive, MemoryProvider(), typed_key=done["archive_key"])
+    try:
+        assert kept.store.scalar("SELECT count(*) FROM case_file WHERE closed_on IS NULL") == 0
+        assert kept.store.scalar("SELECT count(*) FROM case_file") > 0
+    finally:
+        kept.lock()

@@ -65,6 +65,9 @@ class HandoverDialog(QDialog):
         self.close_button.hide()
         self.buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
         outer.addWidget(self.buttons)
+        from ui.dialogs.handover_finish import Finisher
+
+        self.finisher = Finisher(self)  # closed files, archive key, wiping (issue 13)
         install_help(self, "handover")
         self._update()
 
@@ -128,6 +131,9 @@ class HandoverDialog(QDialog):
     def _update(self) -> None:
         self.start_button.setEnabled(bool(self.folder_edit.text().strip()))
         self.close_button.setEnabled(self.done_box.isChecked())
+        finisher = getattr(self, "finisher", None)
+        if finisher is not None:
+            finisher.update()
 
     def _show_problem(self, text: str) -> None:
         self.problem.setText(text)
@@ -159,12 +165,15 @@ class HandoverDialog(QDialog):
                                  "Check that you may write in it."))
             return
         self.target, self.key = target, key
-        self.done_label.setText(handover_done_message(target))
+        self.done_label.setText(handover_done_message(target) + "\n\n" + _(
+            "Tell the pupils of the open cases yourself that your successor takes over, and "
+            "who that is."))
         self.panel.show_key(key)
         self.pages.setCurrentIndex(1)
         self.start_button.hide()
         self.cancel_button.hide()
         self.close_button.show()
+        self.finisher.start()
         self._update()
         self.window_.refresh()
 
