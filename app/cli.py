@@ -83,20 +83,66 @@ def open_session(args: argparse.Namespace, data_dir: Path) -> Session:
         raise UserError(reason_message(needs.reason)) from None
 
 
+def _argparse_words() -> dict[str, str]:
+    """argparse's own sentences, each through the catalogue."""
+    return {
+        "usage: ": _("usage: "),
+        "positional arguments": _("positional arguments"),
+        "options": _("options"),
+        "show this help message and exit": _("show this help message and exit"),
+        "show program's version number and exit": _("show program's version number and exit"),
+        "%(prog)s: error: %(message)s\n": _("%(prog)s: error: %(message)s\n"),
+        "the following arguments are required: %s": _(
+            "the following arguments are required: %s"),
+        "unrecognized arguments: %s": _("unrecognized arguments: %s"),
+        "invalid choice: %(value)r (choose from %(choices)s)": _(
+            "invalid choice: %(value)r (choose from %(choices)s)"),
+        "expected one argument": _("expected one argument"),
+        "expected at most one argument": _("expected at most one argument"),
+        "expected at least one argument": _("expected at least one argument"),
+        "expected %s argument": _("expected %s argument"),
+        "expected %s arguments": _("expected %s arguments"),
+        "invalid %(type)s value: %(value)r": _("invalid %(type)s value: %(value)r"),
+        "argument %(argument_name)s: %(message)s": _("argument %(argument_name)s: %(message)s"),
+        "not allowed with argument %s": _("not allowed with argument %s"),
+        "ignored explicit argument %r": _("ignored explicit argument %r"),
+        "ambiguous option: %(option)s could match %(matches)s": _(
+            "ambiguous option: %(option)s could match %(matches)s"),
+        "one of the arguments %s is required": _("one of the arguments %s is required"),
+        "unexpected option string: %s": _("unexpected option string: %s"),
+    }
+
+
+def _argparse_text(message: str) -> str:
+    return _argparse_words().get(message, message)
+
+
+def _argparse_plural(singular: str, plural: str, count: int) -> str:
+    return _argparse_text(singular if count == 1 else plural)
+
+
+def dutch_argparse() -> None:
+    """argparse's own words (usage, error, "the following arguments are required") through
+    the catalogue: argparse looks its `_` and `ngettext` up in its module at each call."""
+    argparse._ = _argparse_text  # type: ignore[attr-defined]
+    argparse.ngettext = _argparse_plural  # type: ignore[attr-defined]
+
+
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
+    dutch_argparse()
     parser = argparse.ArgumentParser(
         prog="vertrouwd",
         description=_("Vertrouwd: the case files of the school's confidential adviser."),
     )
     parser.add_argument("--version", action="version", version=f"Vertrouwd {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", help=_("folder of the data file"))
+    parser.add_argument("--data-dir", metavar=_("DIR"), help=_("folder of the data file"))
     parser.add_argument(
         "--key-stdin", action="store_true", help=_("read the recovery key from standard input")
     )
     if with_commands:
         from app.commands import register
 
-        sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+        sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
         register(sub)
     return parser
 

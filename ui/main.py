@@ -25,12 +25,32 @@ def make_app() -> object:
     app.setOrganizationName("Vertrouwd")
     app.setWindowIcon(QIcon(str(resource_path("icons", "vertrouwd.ico"))))  # type: ignore[union-attr]
     apply_style(app)  # type: ignore[arg-type]
+    install_qt_translations(app)  # type: ignore[arg-type]
     from ui.fit import install_screen_fit
 
     if not app.property("screen_fit"):  # type: ignore[attr-defined]
         install_screen_fit(app)  # type: ignore[arg-type]
         app.setProperty("screen_fit", True)  # type: ignore[attr-defined]
     return app
+
+
+def install_qt_translations(app: object) -> bool:
+    """Qt's own Dutch (`qtbase_nl`, shipped with PySide6): Ja/Nee/Annuleren on standard
+    buttons, Vorige/Volgende in wizards, Dutch context menus in text fields. Once per app."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    from app.i18n import language
+
+    if language() != "nl" or getattr(app, "_vertrouwd_qt_nl", None) is not None:
+        return False
+    translator = QTranslator(app)  # type: ignore[arg-type]
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(QLocale(QLocale.Language.Dutch), "qtbase", "_", folder):
+        return False
+    app.installTranslator(translator)  # type: ignore[attr-defined]
+    app._vertrouwd_qt_nl = translator  # type: ignore[attr-defined]  # keep it alive
+    QLocale.setDefault(QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands))
+    return True
 
 
 def needs_setup(data_dir: Path) -> bool:

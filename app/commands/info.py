@@ -106,7 +106,12 @@ def cmd_status(args: argparse.Namespace) -> int:
         for table, title in labels.items():
             if table in counts:
                 print(f"{title}: {counts[table]}")
-        print(_("Last backup: {when}").format(when=last_backup or _("none yet")))
+        when = _("none yet")
+        if last_backup:
+            from datetime import datetime
+
+            when = datetime.fromisoformat(str(last_backup)).strftime("%d-%m-%Y %H:%M")
+        print(_("Last backup: {when}").format(when=when))
     finally:
         session.lock()
     return 0

@@ -142,7 +142,7 @@ def test_a_date_before_the_check_is_refused(store: Store) -> None:
     with pytest.raises(ValidationError) as caught:
         _complete(store, oid, done_on=date(2026, 5, 21))
     assert caught.value.message == (
-        "Deze plicht komt uit de escalatiecheck van 22-05-2026; hij kan niet eerder gedaan "
+        "Deze plicht komt uit de meldplichtcheck van 22-05-2026; hij kan niet eerder gedaan "
         "zijn. Vul de datum in waarop je het echt deed."
     )
     assert caught.value.field == "done_on"

@@ -59,7 +59,7 @@ def test_backup_verify_restore(cli: Cli, made: tuple[Path, str], tmp_path: Path)
     run = cli("--key-stdin", "verify", str(backup), stdin=key)
     assert run.code == 0, run.err
     assert "Het bestand is in orde en opent met deze sleutel." in run.out
-    assert "Controlesom: klopt met het manifest." in run.out
+    assert "Ongewijzigd sinds het maken: ja." in run.out
 
     other = tmp_path / "other"
     run = cli("--data-dir", str(other), "--key-stdin", "restore", str(backup), stdin=key)

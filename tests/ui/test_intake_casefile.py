@@ -178,7 +178,7 @@ def test_escalating_category_calls_the_hook_after_saving(qtbot, window: MainWind
     fill_intake(wizard, name="Mila", categories=("thuissituatie", "kindermishandeling"))
     assert not wizard.category_page.notice.isHidden()
     assert wizard.summary_page.escalation.isVisibleTo(wizard)
-    assert "escalatiecheck" in wizard.summary_page.escalation.text()
+    assert "meldplichtcheck" in wizard.summary_page.escalation.text()
     wizard.accept()
     assert wizard.case_id is not None
     assert window.escalation_calls == [wizard.case_id]  # type: ignore[attr-defined]
@@ -466,7 +466,7 @@ def test_duties_show_beside_consent_and_closing_needs_a_written_reason(
     buttons = view.obligations_panel.complete_buttons
     assert open_ids and set(buttons) == open_ids  # each open duty can be completed
     assert {b.text() for b in buttons.values()} == {"Afronden…"}
-    assert any(row[1] == "Escalatiecheck" for row in _timeline_rows(view))
+    assert any(row[1] == "Meldplichtcheck" for row in _timeline_rows(view))
 
     closing = view.close_dialog()
     closing.reason.setCurrentIndex(closing.reason.findData("doorverwezen"))

@@ -167,6 +167,8 @@ class RetentionDialog(QDialog):
 
     def _update(self) -> None:
         count = len(self.checked_ids())
+        self.count_label.setText(_("Ticked: {count}. Type this number to confirm:").format(
+            count=count))
         typed = self.count_edit.text().strip()
         confirmed = self.sure_box.isChecked() or (typed.isdigit() and int(typed) == count)
         self.destroy_button.setEnabled(count > 0 and confirmed)

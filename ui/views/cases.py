@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QPainter, QPalette, QShowEvent, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -163,7 +164,17 @@ class CasesView(QWidget):
         layout.addLayout(filters)
 
         self.count_label = text_label("", "subtitle")
-        layout.addWidget(self.count_label)
+        # Free text stays off the list unless asked for: someone may be looking over your
+        # shoulder. Off again after every lock.
+        self.show_text = QCheckBox(_("Show text from the notes"))
+        self.show_text.setToolTip(_("Shows a few words from the notes that match your search. "
+                                    "Off by default, so nobody reads along over your "
+                                    "shoulder."))
+        self.show_text.toggled.connect(lambda on: self.table.setColumnHidden(5, not on))
+        counts = QHBoxLayout()
+        counts.addWidget(self.count_label, 1)
+        counts.addWidget(self.show_text)
+        layout.addLayout(counts)
 
         headers = [_("Pupil"), _("Class"), _("Opened"), _("Categories"), _("Status"),
                    _("Excerpt")]
@@ -193,6 +204,7 @@ class CasesView(QWidget):
                                                  and bool(self.table.selectedItems())))
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
+        self.table.setColumnHidden(5, True)
         layout.addWidget(self.table, 1)
 
         self.timer = QTimer(self)
@@ -212,6 +224,7 @@ class CasesView(QWidget):
         pupil's name). A hidden tab searches when it is shown, not at start-up."""
         self.facts.clear()
         if self.main_window.session is None:
+            self.show_text.setChecked(False)
             self.search_box.blockSignals(True)
             self.search_box.clear()
             self.search_box.blockSignals(False)
