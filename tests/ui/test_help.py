@@ -346,9 +346,23 @@ def test_pages_render_in_the_browser(qtbot: Any) -> None:
 
 
 # -- getting started after the first-run wizard ------------------------------------------------
+class Unused:
+    """A signal of the stand-in application that never fires (`connect` only remembers)."""
+
+    def __init__(self) -> None:
+        self.slots: list[Any] = []
+
+    def connect(self, slot: Any) -> None:
+        self.slots.append(slot)
+
+
 class NoLoop:
     """Stands in for the QApplication in `run_gui`: no restyling of the test's application,
-    and `exec()` returns at once (the test closes the window itself)."""
+    and `exec()` returns at once (the test closes the window itself). `commitDataRequest` is
+    there for `ui.session_end.install` (log-off locks the window)."""
+
+    def __init__(self) -> None:
+        self.commitDataRequest = Unused()  # noqa: N815 - the Qt name
 
     def exec(self) -> int:
         return 0
