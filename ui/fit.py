@@ -49,9 +49,8 @@ def free_area(widget: QWidget) -> QRect:
 
 def _only_scroll_area(layout: QLayout) -> bool:
     items = [layout.itemAt(i) for i in range(layout.count())]
-    parts = [i for i in items if i.widget() is not None or i.layout() is not None]
-    return (len(parts) == 1 and parts[0].widget() is not None
-            and isinstance(parts[0].widget(), QAbstractScrollArea))
+    parts = [i for i in items if i is not None and (i.widget() or i.layout()) is not None]
+    return len(parts) == 1 and isinstance(parts[0].widget(), QAbstractScrollArea)
 
 
 def _scrolling(content: QWidget, free: QRect | None) -> QScrollArea:
@@ -89,10 +88,11 @@ def scroll_contents(owner: QWidget, keep_last: bool = False,
     layout.setContentsMargins(0, 0, 6, 0)
     outer.addWidget(_scrolling(inner, free), 1)
     if footer is not None:
-        if footer.widget() is not None:
-            outer.addWidget(footer.widget())
-        elif footer.layout() is not None:
-            outer.addLayout(footer.layout())
+        footer_widget, footer_layout = footer.widget(), footer.layout()
+        if footer_widget is not None:
+            outer.addWidget(footer_widget)
+        elif footer_layout is not None:
+            outer.addLayout(footer_layout)
     return True
 
 
@@ -105,8 +105,8 @@ def _is_button_row(item: QLayoutItem | None) -> bool:
     row = item.layout()
     if not isinstance(row, QBoxLayout):
         return False
-    kinds = [row.itemAt(i).widget() for i in range(row.count())]
-    buttons = [w for w in kinds if w is not None]
+    items = [row.itemAt(i) for i in range(row.count())]
+    buttons = [w for item in items if item is not None and (w := item.widget()) is not None]
     return bool(buttons) and all(isinstance(w, QAbstractButton) for w in buttons)
 
 

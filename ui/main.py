@@ -6,11 +6,15 @@ import os
 import sys
 from concurrent.futures import Future
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.instance_lock import InstanceLock
 from app.paths import drive_present, store_path
 from app.security.keys import KeyProvider, KeyringProvider
 from app.security.vault import Session, UnlockNeeds, unlock
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 
 def make_app() -> object:
@@ -20,21 +24,22 @@ def make_app() -> object:
     from app.resources import resource_path
     from ui.style import apply_style
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    instance = QApplication.instance()
+    app = instance if isinstance(instance, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Vertrouwd")
     app.setOrganizationName("Vertrouwd")
-    app.setWindowIcon(QIcon(str(resource_path("icons", "vertrouwd.ico"))))  # type: ignore[union-attr]
-    apply_style(app)  # type: ignore[arg-type]
-    install_qt_translations(app)  # type: ignore[arg-type]
+    app.setWindowIcon(QIcon(str(resource_path("icons", "vertrouwd.ico"))))
+    apply_style(app)
+    install_qt_translations(app)
     from ui.fit import install_screen_fit
 
-    if not app.property("screen_fit"):  # type: ignore[attr-defined]
-        install_screen_fit(app)  # type: ignore[arg-type]
-        app.setProperty("screen_fit", True)  # type: ignore[attr-defined]
+    if not app.property("screen_fit"):
+        install_screen_fit(app)
+        app.setProperty("screen_fit", True)
     return app
 
 
-def install_qt_translations(app: object) -> bool:
+def install_qt_translations(app: QApplication) -> bool:
     """Qt's own Dutch (`qtbase_nl`, shipped with PySide6): Ja/Nee/Annuleren on standard
     buttons, Vorige/Volgende in wizards, Dutch context menus in text fields. Once per app."""
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
@@ -43,11 +48,11 @@ def install_qt_translations(app: object) -> bool:
 
     if language() != "nl" or getattr(app, "_vertrouwd_qt_nl", None) is not None:
         return False
-    translator = QTranslator(app)  # type: ignore[arg-type]
+    translator = QTranslator(app)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if not translator.load(QLocale(QLocale.Language.Dutch), "qtbase", "_", folder):
         return False
-    app.installTranslator(translator)  # type: ignore[attr-defined]
+    app.installTranslator(translator)
     app._vertrouwd_qt_nl = translator  # type: ignore[attr-defined]  # keep it alive
     QLocale.setDefault(QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands))
     return True

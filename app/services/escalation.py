@@ -59,7 +59,7 @@ from app.rules.escalation import (
 )
 from app.rules.meldcode import MELDCODE_VERSION
 from app.services.board_report import BOARD_CODE, check_board_whom
-from app.services.requests import study_days
+from app.services.requests import own_holidays, study_days
 from app.services.rows import insert_note
 from app.services.validation import check_event_date, check_short, check_text, not_found
 from app.store.db import Store
@@ -257,8 +257,10 @@ def _due(duty: Duty, now: datetime, settings: Settings) -> tuple[datetime, int |
             None,
         )
     except NoSchoolHolidaysError as error:
-        due = due_at(duty, now, region=settings.region, extra_closed=closed, school_holidays=False)
-        return due, error.year
+        own = own_holidays(settings)
+        due = due_at(duty, now, region=settings.region, extra_closed=closed | own,
+                     school_holidays=False)
+        return due, None if any(day.year == error.year for day in own) else error.year
 
 
 def due_moment(duty: Duty | str, now: datetime, settings: Settings) -> datetime:

@@ -62,6 +62,22 @@ def study_days(settings: Settings) -> frozenset[date]:
     return frozenset(days)
 
 
+def own_holidays(settings: Settings) -> frozenset[date]:
+    """The school-holiday days the VP typed in the settings (unreadable periods skipped)."""
+    days: set[date] = set()
+    for text in settings.own_holidays:
+        first_text, _sep, last_text = str(text).partition("/")
+        try:
+            first = date.fromisoformat(first_text)
+            last = date.fromisoformat(last_text or first_text)
+        except ValueError:
+            continue
+        while first <= last and len(days) < 400:
+            days.add(first)
+            first += timedelta(days=1)
+    return frozenset(days)
+
+
 def answer_date(received: date, urgent: bool, settings: Settings) -> AnswerDate:
     """The respond-by date of a request received on `received` (see the module docstring)."""
     missing: int | None = None
@@ -74,8 +90,10 @@ def answer_date(received: date, urgent: bool, settings: Settings) -> AnswerDate:
                 received, settings.region, settings.school_holidays, closed
             )
         except NoSchoolHolidaysError as error:
-            missing = error.year
-            respond_by = next_working_day(received, settings.region, False, closed)
+            own = own_holidays(settings)
+            if not any(day.year == error.year for day in own):
+                missing = error.year
+            respond_by = next_working_day(received, settings.region, False, closed | own)
     in_holiday = False
     day = received + timedelta(days=1)
     while day <= respond_by:
@@ -84,7 +102,9 @@ def answer_date(received: date, urgent: bool, settings: Settings) -> AnswerDate:
                 in_holiday = True
                 break
         except NoSchoolHolidaysError:
-            pass
+            if day in own_holidays(settings):
+                in_holiday = True
+                break
         day += timedelta(days=1)
     return AnswerDate(respond_by, in_holiday, missing)
 

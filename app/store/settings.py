@@ -28,6 +28,9 @@ class Settings:
     no_contact_weeks: int = 6
     school_holidays: bool = True
     study_days: list[str] = field(default_factory=list)
+    # School holidays typed in by the VP for years the program does not know, as
+    # "YYYY-MM-DD/YYYY-MM-DD" periods (first and last day).
+    own_holidays: list[str] = field(default_factory=list)
     report_threshold: int = 5
     board_requires_minor: bool = True
     language: str = "nl"

@@ -170,7 +170,6 @@ class CasesView(QWidget):
         self.show_text.setToolTip(_("Shows a few words from the notes that match your search. "
                                     "Off by default, so nobody reads along over your "
                                     "shoulder."))
-        self.show_text.toggled.connect(lambda on: self.table.setColumnHidden(5, not on))
         counts = QHBoxLayout()
         counts.addWidget(self.count_label, 1)
         counts.addWidget(self.show_text)
@@ -205,6 +204,7 @@ class CasesView(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.setColumnHidden(5, True)
+        self.show_text.toggled.connect(lambda on: self.table.setColumnHidden(5, not on))
         layout.addWidget(self.table, 1)
 
         self.timer = QTimer(self)

@@ -1,0 +1,168 @@
+"""Issue 11 items 6 and 7, from the main window: the settings take dates as dd-mm-jjjj, have
+a "Bladeren…" for the backup folder and a field for school holidays the program does not know
+(the warning that points there then goes away); the case list hides note text until asked;
+Qt's own buttons speak Dutch; the command line speaks Dutch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QFileDialog
+
+from app.security.keys import MemoryProvider, generate_recovery_key
+from app.security.vault import Session, create_store
+from app.services.requests import answer_date
+from app.store.settings import Settings, load_settings
+from ui.main_window import MainWindow
+from ui.settings_dialog import SettingsDialog
+
+NOW = datetime(2026, 3, 4, 10, 0)
+
+
+@pytest.fixture(autouse=True)
+def boxes(message_boxes: Any) -> Any:
+    return message_boxes
+
+
+@pytest.fixture
+def window(qtbot: Any, tmp_path: Path) -> Iterator[MainWindow]:
+    key = generate_recovery_key()
+    session: Session = create_store(tmp_path / "data", Settings(school="Testschool"), key,
+                                    key_mode="ask", provider=MemoryProvider())
+    main = MainWindow(session, MemoryProvider(), now=lambda: NOW)
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    main.close()
+
+
+def in_settings(window: MainWindow, act: Callable[[SettingsDialog], None]) -> None:
+    """Open Bestand › Instellingen… and run `act` on the dialog while it is open."""
+    seen: list[QDialog] = []
+
+    def handle() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SettingsDialog):
+            QTimer.singleShot(20, handle)
+            return
+        seen.append(dialog)
+        act(dialog)
+        if dialog.isVisible():
+            dialog.reject()
+
+    QTimer.singleShot(0, handle)
+    window.settings_action.trigger()
+    assert seen, "the settings did not open"
+
+
+def save(dialog: SettingsDialog) -> None:
+    for box in dialog.findChildren(QDialogButtonBox):
+        for button in box.buttons():
+            if box.buttonRole(button) == QDialogButtonBox.ButtonRole.AcceptRole:
+                button.click()
+                return
+    raise AssertionError("no Opslaan button")
+
+
+def test_settings_take_dutch_dates_and_own_school_holidays(window: MainWindow, boxes) -> None:
+    def fill(dialog: SettingsDialog) -> None:
+        dialog.study_days.setText("12-10-2026, 2027-02-03")
+        dialog.own_holidays.setText("17-10-2031 t/m 26-10-2031; 21-12-2031 - 04-01-2032")
+        save(dialog)
+
+    in_settings(window, fill)
+    assert window.session is not None
+    settings = load_settings(window.session.store)
+    assert settings.study_days == ["2026-10-12", "2027-02-03"]
+    assert settings.own_holidays == ["2031-10-17/2031-10-26", "2031-12-21/2032-01-04"]
+
+    shown: list[str] = []
+    in_settings(window, lambda d: shown.extend([d.study_days.text(), d.own_holidays.text()]))
+    assert shown == ["12-10-2026, 03-02-2027",
+                     "17-10-2031 tot en met 26-10-2031; 21-12-2031 tot en met 04-01-2032"]
+
+
+def test_wrong_dates_are_refused_in_dutch_and_nothing_is_saved(window: MainWindow,
+                                                               boxes) -> None:
+    def fill(dialog: SettingsDialog) -> None:
+        dialog.study_days.setText("31-02-2026")
+        save(dialog)
+        assert dialog.isVisible()  # stays open with what was typed
+        dialog.study_days.setText("")
+        dialog.own_holidays.setText("26-10-2031 t/m 17-10-2031")
+        save(dialog)
+        assert dialog.isVisible()
+
+    in_settings(window, fill)
+    assert "31-02-2026" in boxes.take("warning")
+    assert "niet eindigen voordat hij begint" in boxes.take("warning")
+    assert window.session is not None
+    assert load_settings(window.session.store).own_holidays == []
+
+
+def test_browse_fills_the_backup_folder(window: MainWindow, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    chosen = tmp_path / "stick"
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
+                        staticmethod(lambda *_a, **_k: str(chosen)))
+
+    def browse(dialog: SettingsDialog) -> None:
+        assert dialog.browse_button.text() == "Bladeren…"
+        dialog.browse_button.click()
+        assert dialog.backup_dir.text() == str(chosen)
+
+    in_settings(window, browse)
+
+
+def test_own_school_holidays_end_the_warning_and_move_the_answer_date() -> None:
+    friday = date(2031, 10, 17)  # the package knows no school holidays of 2031
+    plain = answer_date(friday, False, Settings(region="zuid"))
+    assert plain.missing_holidays_year == 2031
+    assert plain.respond_by == date(2031, 10, 20)  # Monday: holidays unknown
+    own = Settings(region="zuid", own_holidays=["2031-10-18/2031-10-26"])
+    told = answer_date(friday, False, own)
+    assert told.missing_holidays_year is None
+    assert told.respond_by == date(2031, 10, 27)
+    assert told.in_or_after_holiday
+
+
+def test_case_list_hides_note_text_until_asked(window: MainWindow) -> None:
+    from ui.views.cases import CasesView
+
+    view = window.tabs.widget(1)
+    assert isinstance(view, CasesView)
+    assert view.table.isColumnHidden(5)
+    view.show_text.click()
+    assert not view.table.isColumnHidden(5)
+    window.lock()  # after a lock the text is hidden again
+    assert view.table.isColumnHidden(5)
+
+
+def test_qt_standard_buttons_are_dutch(qapp: Any) -> None:
+    from PySide6.QtWidgets import QWizard
+
+    from ui.main import install_qt_translations
+
+    install_qt_translations(qapp)
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Yes | QDialogButtonBox.StandardButton.No
+                           | QDialogButtonBox.StandardButton.Cancel)
+    texts = {b.text().replace("&", "") for b in box.buttons()}
+    assert texts == {"Ja", "Nee", "Annuleren"}
+    assert QWizard().buttonText(QWizard.WizardButton.NextButton).replace("&", "").startswith(
+        "Volgende")
+
+
+def test_command_line_speaks_dutch(capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["--bogus"])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert "gebruik: vertrouwd" in err
+    assert "fout: onbekende argumenten: --bogus" in err
