@@ -214,7 +214,7 @@ def test_year_without_school_holidays_falls_back_with_a_warning(store: Store) ->
     )
     assert result.request.respond_by == date(2031, 3, 17)  # Friday -> Monday
     assert result.missing_holidays_year == 2031
-    assert "2031" in result.warning and "instellingen" in result.warning
+    assert "2031" in result.warning and "Instellingen… (Schoolvakanties" in result.warning
 
 
 def test_request_validation(store: Store, clock: FixedClock) -> None:
