@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from app.domain.dates import show_date
 from app.files import fsync_dir
@@ -41,6 +42,7 @@ __all__ = [
     "remove_all_safety_copies",
     "safety_copies",
     "where_copies_exist",
+    "where_copies_text",
     "wipe_file",
 ]
 
@@ -164,3 +166,20 @@ def where_copies_exist(
             "restore) still contain the data. They are removed after the next backup, and at "
             "the latest on {date}.").format(count=len(copies), date=show_date(last.date())))
     return lines
+
+
+def where_copies_text(session: Any) -> str:
+    """`where_copies_exist` for an unlocked session (`app.security.vault.Session`), as one
+    text; the general sentence when the settings cannot be read."""
+    from app.store.db import StoreError
+    from app.store.settings import load_settings
+
+    try:
+        settings = load_settings(session.store)
+    except StoreError:
+        return _(
+            "Backups made earlier (also on a USB stick or in another folder) still contain the "
+            "data until newer backups replace them.")
+    return "\n".join(where_copies_exist(
+        session.data_dir, settings.backup_dir, session.config.store_id,
+        max_days=settings.safety_copy_days, generations=settings.backup_generations))

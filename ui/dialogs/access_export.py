@@ -31,7 +31,7 @@ from app.domain.models import Pupil, Request
 from app.i18n import _
 from app.services import casework
 from app.services.access_export import unlinked_requests_like
-from app.services.copies import where_copies_exist
+from app.services.copies import where_copies_text
 from app.services.erasure import (
     ERASURE_GROUNDS,
     REQUESTERS,
@@ -44,7 +44,6 @@ from app.services.erasure import (
 from app.services.pupils import fold
 from app.services.retention import RetentionError
 from app.store.db import Store, StoreError
-from app.store.settings import load_settings
 from ui.help import install_help
 from ui.style import label, scroll_area
 from ui.views.entry_form import DateField, choice_box
@@ -168,12 +167,7 @@ class EraseDialog(_PupilDialog):
         layout.addWidget(self.picker)
         session = self.window_.session
         assert session is not None
-        settings = load_settings(store)
-        copies = where_copies_exist(session.data_dir, settings.backup_dir,
-                                    session.config.store_id,
-                                    max_days=settings.safety_copy_days,
-                                    generations=settings.backup_generations)
-        self.copies_text = "\n".join(copies)
+        self.copies_text = where_copies_text(session)
         layout.addWidget(label(_("This cannot be undone.") + " " + self.copies_text, "warning"))
         layout.addWidget(label(_("Type the pupil's name to confirm:")))
         self.name_edit = QLineEdit()

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 from app.domain.dates import show_date
 from app.domain.errors import ValidationError
 from app.i18n import _
+from app.services.copies import where_copies_text
 from app.services.holds import hold_label
 from app.services.retention import (
     RetentionError,
     RetentionItem,
-    backups_note,
     destroy_cases,
     retention_overview,
 )
@@ -126,7 +126,7 @@ class RetentionDialog(QDialog):
         confirm = QVBoxLayout(self.confirm_box)
         confirm.addWidget(label(
             _("This cannot be undone: the ticked case files and everything in them are "
-              "deleted for good.") + " " + backups_note(), "warning"))
+              "deleted for good.") + " " + where_copies_text(session), "warning"))
         row = QHBoxLayout()
         self.count_label = label(_("Type the number of ticked case files:"), wrap=False)
         row.addWidget(self.count_label)
@@ -197,5 +197,6 @@ class RetentionDialog(QDialog):
         close_case_tabs(self.window_, ids)
         self.window_.refresh()
         QMessageBox.information(self, self.windowTitle(), _(
-            "{count} case file(s) destroyed.").format(count=count) + "\n\n" + backups_note())
+            "{count} case file(s) destroyed.").format(count=count) + "\n\n"
+            + where_copies_text(session))
         self.accept()

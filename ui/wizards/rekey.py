@@ -78,7 +78,9 @@ class RekeyWizard(QWizard):
                 super().reject()
             return
         self.changed = True
-        text = old_backups_message()
+        text = old_backups_message() + " " + _(
+            "The safety copies in the data folder, which still opened with the old key, have "
+            "been removed.")
         for reason in result.warnings:
             text += "\n\n" + reason_message(reason)
         QMessageBox.information(self, self.windowTitle(), text)
