@@ -237,3 +237,29 @@ def test_safety_copies_age_out_and_go_after_a_rekey(session: Session, tmp_path: 
     again.lock()
     with pytest.raises(StoreError):
         Store.open(store_path(data_dir), key)
+
+
+def test_a_parents_request_for_correction_gets_the_safety_question(session: Session) -> None:
+    from app.services.rectification import RectificationRequest, record_rectification
+
+    store = session.store
+    _case, pupil_id = plain_case(store, "Correctie Leerling")
+    asked = RectificationRequest("parent_authority", True, date(2025, 8, 28), "refused")
+    with pytest.raises(ValidationError, match="gevaar thuis"):
+        record_rectification(store, pupil_id, asked, now=NOW)
+    with pytest.raises(ValidationError, match="Schrijf op waarom"):
+        record_rectification(store, pupil_id, RectificationRequest(
+            "parent_authority", True, date(2025, 8, 28), "refused", safety_concern=True),
+            now=NOW)
+    with pytest.raises(ValidationError, match="zonder gezag"):
+        record_rectification(store, pupil_id, RectificationRequest(
+            "parent_no_authority", True, date(2025, 8, 28), "corrected", safety_concern=False),
+            now=NOW)
+    row_id = record_rectification(store, pupil_id, RectificationRequest(
+        "parent_authority", True, date(2025, 8, 28), "refused", safety_concern=True,
+        reason="Correctie zou de leerling in gevaar brengen."), now=NOW)
+    row = store.query("SELECT kind, outcome, safety_concern FROM privacy_request WHERE id = ?",
+                      (row_id,))[0]
+    assert tuple(row) == ("rectification", "refused", 1)
+    assert record_rectification(store, pupil_id, RectificationRequest(
+        "pupil", False, date(2025, 8, 28), "corrected"), now=NOW) > row_id

@@ -282,3 +282,29 @@ def test_handover_to_the_end_leaves_nothing(qtbot: Any, window: MainWindow, sess
         assert kept.store.scalar("SELECT count(*) FROM case_file") > 0
     finally:
         kept.lock()
+
+
+def test_a_request_for_correction_is_recorded(qtbot: Any, window: MainWindow,
+                                              session: Session) -> None:
+    from ui.dialogs.rectification import RectificationDialog
+
+    _case_id, name = open_case_row(session, closed=True)
+    view = open_case_by_clicks(qtbot, window, name)
+    seen: dict[str, Any] = {}
+
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, RectificationDialog)
+        dialog.requester.setCurrentIndex(dialog.requester.findData("parent_authority"))
+        seen["asked"] = dialog.safety.isVisibleTo(dialog)
+        dialog.under_16.setCurrentIndex(dialog.under_16.findData("yes"))
+        dialog.outcome.setCurrentIndex(dialog.outcome.findData("corrected"))
+        dialog.save()  # the safety question is not answered
+        seen["refused"] = dialog.error.text()
+        dialog.safety.setCurrentIndex(dialog.safety.findData("no"))
+        dialog.save()
+
+    when_modal(qtbot, fill)
+    view.rectify_action.trigger()
+    assert seen["asked"] and "gevaar thuis" in seen["refused"]
+    row = session.store.query("SELECT kind, requester, outcome FROM privacy_request")
+    assert [tuple(r) for r in row] == [("rectification", "parent_authority", "corrected")]

@@ -239,6 +239,7 @@ WAYS_IN: dict[str, Callable[[Any, MainWindow, Path], None]] = {
     "IntakeWizard": intake,
     "LiftHoldDialog": case_menu("hold_action", held=True),
     "MeldcodeDialog": meldcode,
+    "RectificationDialog": case_menu("rectify_action"),
     "RegisterRequestDialog": new_request,
     "RekeyWizard": via_menu("rekey_action"),
     "RestoreWizard": via_menu("restore_action"),

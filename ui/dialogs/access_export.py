@@ -247,12 +247,19 @@ class EraseDialog(_PupilDialog):
 
 def run_for_pupil(window: MainWindow, pupil_id: int, kind: str, parent: QWidget | None = None
                   ) -> None:
-    """Open the access export ("export") or the erasure ("erase") dialog for a pupil."""
+    """Open the access export ("export"), erasure ("erase") or correction-request ("rectify")
+    dialog for a pupil."""
     if window.session is None:
         return
     try:
-        dialog: QDialog = (AccessExportDialog(window, pupil_id) if kind == "export"
-                           else EraseDialog(window, pupil_id))
+        dialog: QDialog
+        if kind == "rectify":
+            from ui.dialogs.rectification import RectificationDialog
+
+            dialog = RectificationDialog(window, pupil_id)
+        else:
+            dialog = (AccessExportDialog(window, pupil_id) if kind == "export"
+                      else EraseDialog(window, pupil_id))
     except ValidationError as error:
         QMessageBox.warning(parent or window, _("Vertrouwd"), error.message)
         return

@@ -182,6 +182,8 @@ class CaseFileView(QWidget):
         self.erase_action.triggered.connect(lambda: self.pupil_privacy("erase"))
         self.hold_action = privacy_menu.addAction(_("Put on hold…"))
         self.hold_action.triggered.connect(self.hold)
+        self.rectify_action = privacy_menu.addAction(_("Request for correction…"))
+        self.rectify_action.triggered.connect(lambda: self.pupil_privacy("rectify"))
         self.privacy_button.setMenu(privacy_menu)
         self.add_row.addWidget(self.privacy_button)
         outer.addLayout(self.add_row)
