@@ -224,6 +224,25 @@ class AnnualFigures:
         first = row if row[4:5] == "-" else grouping.term_first_month(self.school_year, row)
         return first > self.through_month
 
+    def comparable(self, table: str) -> AnnualFigures | None:
+        """The year before, for ``table``, when it was published at the same level.
+
+        A level is decided per year; the year before is never re-grouped, because its own
+        report may have shown the detail, and the sums would then reveal its small counts by
+        difference. ``None``: no year before, or another level (its column stays blank).
+        """
+        previous = self.previous
+        if previous is None or previous.omitted(table):
+            return None
+        return previous if previous.level(table) == self.level(table) else None
+
+    def previous_row(self, table: str, row: str) -> str:
+        """The row of :meth:`comparable` beside ``row`` (the same month a year earlier)."""
+        if table == "months" and self.level(table) == LEVEL_DETAIL and row != TOTAL_ROW:
+            assert self.previous is not None
+            return self.previous.rows("months")[self.rows("months").index(row)]
+        return row
+
     def omitted(self, table: str) -> bool:
         """True when ``table`` is left out: even its groups were mostly "<5"."""
         return table not in self.tables

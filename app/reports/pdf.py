@@ -386,29 +386,6 @@ def _first_page(figures: AnnualFigures, texts: Mapping[str, str], st: _Styles) -
     return story
 
 
-def _previous(figures: AnnualFigures, table: str) -> AnnualFigures | None:
-    """The year before, for ``table``, when it was published at the same level.
-
-    A level is decided per year (:mod:`app.reports.grouping`); the year before is never
-    re-grouped here, because its own report may have shown the detail and the sums would
-    then reveal its small counts by difference.
-    """
-    previous = figures.previous
-    if (
-        previous is None
-        or previous.omitted(table)
-        or previous.level(table) != figures.level(table)
-    ):
-        return None
-    return previous
-
-
-def _prev_row(figures: AnnualFigures, previous: AnnualFigures, table: str, row: str) -> str:
-    if table == "months" and figures.level(table) == "detail" and row != TOTAL_ROW:
-        return previous.rows("months")[figures.rows("months").index(row)]
-    return row
-
-
 def _column_heads(figures: AnnualFigures) -> list[str]:
     heads = [figures.school_year]
     if figures.previous is not None:
@@ -424,7 +401,7 @@ def _table(figures: AnnualFigures, table: str, st: _Styles) -> Any:
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Paragraph, Table, TableStyle
 
-    previous = _previous(figures, table)
+    previous = figures.comparable(table)
     heads = _column_heads(figures)
     label_width = 110 * mm
     data: list[list[Any]] = [["", *heads]]
@@ -441,7 +418,7 @@ def _table(figures: AnnualFigures, table: str, st: _Styles) -> Any:
         now = "" if _not_yet(figures, table, row) else show(figures.cell(table, row))
         cells = [label, now]
         if previous is not None:
-            cells.append(show(previous.cell(table, _prev_row(figures, previous, table, row))))
+            cells.append(show(previous.cell(table, figures.previous_row(table, row))))
         elif figures.previous is not None:
             cells.append("")
         data.append(cells)
@@ -473,7 +450,7 @@ def _hidden_note(figures: AnnualFigures, table: str, st: _Styles) -> list[Any]:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer
 
-    previous = _previous(figures, table)
+    previous = figures.comparable(table)
     notes: list[Any] = []
     if figures.previous is not None and previous is None:
         notes.append(
@@ -512,7 +489,7 @@ def _not_yet(figures: AnnualFigures, table: str, row: str) -> bool:
 
 def _legend_items(figures: AnnualFigures, table: str) -> list[tuple[str, str]]:
     items = [(_THIS_YEAR, figures.school_year)]
-    previous = _previous(figures, table)
+    previous = figures.comparable(table)
     if previous is not None:
         items.append((_LAST_YEAR, previous.school_year))
     return items
@@ -541,7 +518,7 @@ def _series(
     figures: AnnualFigures, table: str, rows: Sequence[str]
 ) -> tuple[list[list[float]], list[list[str]]]:
     mark = marker(figures.threshold)
-    sets = [figures] + [p for p in (_previous(figures, table),) if p is not None]
+    sets = [figures] + [p for p in (figures.comparable(table),) if p is not None]
     data: list[list[float]] = []
     labels: list[list[str]] = []
     for position, fig in enumerate(sets):
@@ -663,13 +640,13 @@ def _months_chart(figures: AnnualFigures, width: float) -> Any:
 
 
 def _has_bars(figures: AnnualFigures, table: str) -> bool:
-    sets = [figures] + [p for p in (_previous(figures, table),) if p is not None]
+    sets = [figures] + [p for p in (figures.comparable(table),) if p is not None]
     return any(fig.cell(table, row) not in (0, None) for fig in sets for row in fig.rows(table))
 
 
 def _has_marker(figures: AnnualFigures, table: str) -> bool:
     mark = marker(figures.threshold)
-    sets = [figures] + [p for p in (_previous(figures, table),) if p is not None]
+    sets = [figures] + [p for p in (figures.comparable(table),) if p is not None]
     return any(fig.cell(table, row) == mark for fig in sets for row in fig.rows(table))
 
 

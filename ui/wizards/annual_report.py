@@ -76,6 +76,7 @@ from app.reports.annual import (
 )
 from app.reports.data_file import TABLES, WITH_TOTAL
 from app.reports.export import csv_beside, journal_report, save_annual
+from app.reports.narrative import headline
 from app.reports.pdf import TEXT_KEYS, render_annual_pdf, suppression_note
 from app.reports.suppression import TOTAL_ROW, marker
 from app.services import drafts
@@ -918,20 +919,19 @@ class TextsPage(ReportPage):
 
 def figure_rows(figures: AnnualFigures, table: str) -> list[tuple[str, str, str | None, bool]]:
     """(label, this year, the year before or None, is the total) for one table, as printed."""
-    previous = figures.previous
+    if figures.omitted(table):
+        return [(headline(figures, table), "", None, False)]
+    previous = figures.comparable(table)  # None: another level the year before (blank)
     rows = list(figures.rows(table))
     if table in WITH_TOTAL:
         rows.append(TOTAL_ROW)
     result = []
-    for index, row in enumerate(rows):
+    for row in rows:
         total = row == TOTAL_ROW
         now = "" if figures.not_yet(table, row) else show(figures.cell(table, row))
         before: str | None = None
         if previous is not None:
-            prev_row = row
-            if table == "months":
-                prev_row = TOTAL_ROW if total else previous.rows("months")[index]
-            before = show(previous.cell(table, prev_row))
+            before = show(previous.cell(table, figures.previous_row(table, row)))
         result.append((row_label(table, row), now, before, total))
     return result
 
