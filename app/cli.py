@@ -148,6 +148,9 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 still prints
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     words = list(sys.argv[1:] if argv is None else argv)
     # Starting the window needs none of the commands: skip importing them (start-up time).
     plain = [w for w in words if w != "--key-stdin"]
@@ -169,6 +172,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as error:
         print(reason_message(error.reason), file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # `vertrouwd status | head -1`: the reader has what it wanted; no traceback, and no
+        # second one when Python flushes standard output at exit.
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except (OutputRefused, InstanceLocked) as refused:
         print(refused.message, file=sys.stderr)
         return 1
@@ -178,6 +188,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("Stopped."), file=sys.stderr)
         return 1
+    except Exception as error:  # the last net: never a traceback for the user (issue 12)
+        print(unexpected_message(error), file=sys.stderr)
+        return 1
+
+
+def unexpected_message(error: BaseException) -> str:
+    return _("Something unexpected went wrong ({kind}); the command stopped. Nothing more has "
+             "been changed; please report this.").format(kind=type(error).__name__)
 
 
 def no_display_reason() -> str | None:

@@ -52,22 +52,25 @@ class OutputRefused(Exception):
         self.message = message
 
 
+def safe_resolve(path: Path) -> Path:
+    """`path.resolve()`, or the absolute path when it cannot be resolved (a symbolic link
+    loop raises RuntimeError on Python 3.11, OSError later; a pulled-out drive OSError)."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return Path(path).absolute()
+
+
 def remember_data_dir(folder: Path) -> None:
     """Make `folder` a protected data folder for the rest of this process."""
-    try:
-        _known.add(Path(folder).resolve())
-    except OSError:
-        pass
+    _known.add(safe_resolve(folder))
 
 
 def _known_data_dirs() -> set[Path]:
     folders = set(_known)
     env = os.environ.get("VERTROUWD_HOME")
     if env:
-        try:
-            folders.add(Path(env).expanduser().resolve())
-        except OSError:
-            pass
+        folders.add(safe_resolve(Path(env).expanduser()))
     return folders
 
 
@@ -148,10 +151,7 @@ def check_output(path: Path, kind: str, *, data_dirs: Iterable[Path] = ()) -> Pa
         raise _refuse(_(
             "{path} is not an ordinary file (a folder or a device). Choose a file name; "
             "nothing has been saved."), target)
-    try:
-        folder = target.parent.resolve()
-    except OSError:
-        folder = target.parent
+    folder = safe_resolve(target.parent)
     known = _known_data_dirs() | {Path(d).absolute() for d in data_dirs}
     if _is_data_folder(folder) or any(_inside(folder, d) for d in known):
         raise _refuse(_(

@@ -48,12 +48,12 @@ def _create(args: argparse.Namespace, settings: Settings, *, demo: bool) -> Sess
     new_store = bool(getattr(args, "new_store", False))
     check_new_folder(data_dir, new_store=new_store)
     key = generate_recovery_key()
-    # The key is shown before anything is written (R15): a kill later leaves a store that
-    # this key opens.
-    print(key, flush=True)
+    # The key is shown once the store is complete under its temporary name, before it takes
+    # its final name (R15): a kill after leaves a store this key opens, a kill or a full disk
+    # before leaves no store and shows no key (issue 12).
     session = create_store(
         data_dir, settings, key, key_mode=args.key_mode, provider=get_provider(), demo=demo,
-        new_store=new_store,
+        new_store=new_store, show_key=lambda: print(key, flush=True),
     )
     for warning in session.warnings:
         print(reason_message(warning), file=sys.stderr)

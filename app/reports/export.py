@@ -26,6 +26,7 @@ from pathlib import Path
 from app import journal, winfs
 from app.domain.dates import moment_to_db
 from app.i18n import _
+from app.output_guard import safe_resolve
 from app.reports.annual import AnnualFigures, ReportError, to_data_file
 from app.reports.data_file import DataFileError, check_writable, to_csv, to_json, write_atomic
 from app.store.db import Store
@@ -56,10 +57,10 @@ def check_targets(out: Path, data: Path | None, inputs: Sequence[Path] = ()) -> 
     given as file name). Nothing is written (a probe file is made and removed).
     """
     paths = [out] + ([data, csv_beside(data)] if data is not None else [])
-    if len({p.resolve() for p in paths}) < len(paths):
+    if len({safe_resolve(p) for p in paths}) < len(paths):
         raise ReportError(_("Choose different file names for the PDF and the data file."))
-    inputs_resolved = {p.resolve() for p in inputs}
-    if any(p.resolve() in inputs_resolved for p in paths):
+    inputs_resolved = {safe_resolve(p) for p in inputs}
+    if any(safe_resolve(p) in inputs_resolved for p in paths):
         raise ReportError(_("An output file would overwrite one of the data files to merge."))
     kinds = ["pdf", "json", "csv"]
     for path, kind in zip(paths, kinds, strict=False):

@@ -15,7 +15,9 @@ store or a store that the keyring or the (already shown) recovery key opens:
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from app.config import ConfigError, StoreConfig, load_config, save_config, set_c
 from app.files import fsync_dir
 from app.instance_lock import replaced_under, store_fingerprint
 from app.output_guard import remember_data_dir
-from app.paths import make_private_dir, store_path
+from app.paths import config_path, make_private_dir, store_path
 from app.security.keys import KeyProblem, KeyProvider, KeyringProvider, key_check
 from app.services.rekey import settle_pending_rekey
 from app.store.db import Store, StoreError
@@ -100,7 +102,15 @@ def create_store(
     demo: bool = False,
     pin: str | None = None,
     new_store: bool = False,
+    show_key: Callable[[], None] | None = None,
 ) -> Session:
+    """Make a new store in `data_dir` (see the module doc for the order).
+
+    `show_key` (the command line prints the key there) is called once the store is complete
+    under its temporary name and flushed, just before it takes its final name: a kill before
+    leaves no store, a kill after leaves one that the shown key opens, and a failure (a full
+    disk) shows no key for a store that was not made. On any failure before the final name,
+    what this call wrote is removed: the config, the temporary store, its keyring entry."""
     clock = clock or SystemClock()
     remember_data_dir(data_dir)
     make_private_dir(data_dir)
@@ -131,26 +141,58 @@ def create_store(
             config.key_mode = "ask"
             config.keyring_refused = problem.reason == "keyring_refused"
             config.set_pin(None)
-    save_config(data_dir, config)
-
     temp = final.with_name(final.name + SETUP_SUFFIX)
-    with contextlib.suppress(FileNotFoundError):
-        temp.unlink()
-    store = Store.open(temp, key, create=True)
+    config_before = _read_bytes(config_path(data_dir))
     try:
-        write_store_id(store, config.store_id)
-        save_settings(store, settings)
-        journal.append(store, clock.now().isoformat(), "created")
-    finally:
-        store.close()
-    with open(temp, "rb+") as handle:
-        os.fsync(handle.fileno())
-    winfs.replace(temp, final)
+        save_config(data_dir, config)
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+        store = Store.open(temp, key, create=True)
+        try:
+            write_store_id(store, config.store_id)
+            save_settings(store, settings)
+            journal.append(store, clock.now().isoformat(), "created")
+        finally:
+            store.close()
+        with open(temp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        if show_key is not None:
+            show_key()
+        winfs.replace(temp, final)
+    except Exception as exc:
+        _undo_setup(data_dir, temp, config_before, config, provider)
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise StoreError("disk_full", str(exc)) from None
+        raise
     fsync_dir(data_dir)
     # From here on a missing store file means "lost" (offer a backup), not "set-up unfinished".
     config.setup_complete = True
     save_config(data_dir, config)
     return Session(data_dir, Store.open(final, key), config, key, warnings)
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _undo_setup(data_dir: Path, temp: Path, config_before: bytes | None, config: StoreConfig,
+                provider: KeyProvider) -> None:
+    """Take back what a failed `create_store` wrote (nothing is left for a store not made)."""
+    for leftover in (temp, temp.with_name(temp.name + "-journal")):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+    path = config_path(data_dir)
+    with contextlib.suppress(OSError):
+        if config_before is None:
+            path.unlink()
+        else:
+            path.write_bytes(config_before)
+    if config.key_mode == "keyring":
+        with contextlib.suppress(KeyProblem):
+            provider.delete(config.store_id)
 
 
 @dataclass

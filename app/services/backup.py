@@ -43,7 +43,7 @@ from app.files import fsync_dir, write_atomic
 from app.i18n import _
 from app.instance_lock import refuse_if_open
 from app.messages import reason_message
-from app.output_guard import OutputRefused, check_internal
+from app.output_guard import OutputRefused, check_internal, safe_resolve
 from app.paths import make_private_dir, store_path
 from app.security.keys import key_check
 from app.security.vault import Session
@@ -351,10 +351,7 @@ def _check_folder(folder: Path, needed: int) -> None:
 def _check_not_data_folder(folder: Path, data_dir: Path) -> None:
     """A backup beside (or inside) the store is no backup, and the data folder holds only the
     program's own files (the output guard): refuse it."""
-    try:
-        here, data = folder.resolve(), Path(data_dir).resolve()
-    except OSError:
-        return
+    here, data = safe_resolve(folder), safe_resolve(Path(data_dir))
     if here == data or data in here.parents:
         raise BackupError("folder_is_data_folder", str(folder))
 

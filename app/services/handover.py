@@ -38,6 +38,7 @@ from app.clock import FixedClock
 from app.domain.dates import moment_to_db, school_year_bounds, school_year_of
 from app.i18n import _
 from app.instance_lock import refuse_if_open
+from app.output_guard import safe_resolve
 from app.paths import config_path, store_path
 from app.security.keys import MemoryProvider, generate_recovery_key, normalize_recovery_key
 from app.security.vault import Session, create_store
@@ -194,7 +195,7 @@ def handover(
                 "the successor; nothing has been changed."
             )
         )
-    if target_dir.resolve() == Path(session.data_dir).resolve():
+    if safe_resolve(target_dir) == safe_resolve(Path(session.data_dir)):
         raise _refuse(
             _(
                 "The successor's data file cannot be made in the current data folder. Choose "

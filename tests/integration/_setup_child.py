@@ -4,7 +4,8 @@
 
 The key provider is an in-memory one, so the keyring dies with the process: the worst case
 (the key survives only where the CLI printed it). The recovery key is printed by the CLI on
-stdout before anything is written; the parent reads it from the pipe.
+stdout once the store is complete under its temporary name, before it takes its final name
+(issue 12: no key for a store that was not made); the parent reads it from the pipe.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 STEPS = (
-    "key_shown",  # the key is printed, nothing written yet
+    "key_shown",  # create_store not yet called: nothing written, no key shown
     "config_saved",  # vertrouwd.json written
     "keyring_put",  # key handed to the keyring
     "keyring_read_back",  # key read back from the keyring
