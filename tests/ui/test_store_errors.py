@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDate, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from app.messages import reason_message
@@ -94,7 +95,7 @@ def test_saving_after_the_stick_is_pulled_out(
     dialog = ActivityDialog(session.store, window.now, None, window)
     qtbot.addWidget(dialog)
     dialog.kind.setCurrentIndex(1)
-    dialog.on_date.setDate(QDate.currentDate())
+    dialog.on_date.set_date(date.today())
     dialog.text.setPlainText("klassenbezoek 2B")
     stick = tmp_path / "stick"
     os.rename(stick, tmp_path / "stick-pulled")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QTreeWidgetItem, QWidget
 
 from app.domain.lists import ACTIVITY_KINDS, CATEGORIES, REFERRAL_SOURCES, label
@@ -381,7 +381,7 @@ def test_double_click_on_a_case_opens_it(window: MainWindow, qtbot: Any) -> None
 # -- activities ---------------------------------------------------------------------------
 def _fill_activity(dialog: ActivityDialog, kind: str, day: date, reach: int, text: str) -> None:
     dialog.kind.setCurrentIndex(dialog.kind.findData(kind))
-    dialog.on_date.setDate(QDate(day))
+    dialog.on_date.set_date(day)
     dialog.reach.setValue(reach)
     dialog.text.setPlainText(text)
 
@@ -457,7 +457,7 @@ def test_activity_form_shows_refusals_inline(window: MainWindow, qtbot: Any) -> 
         date=(TODAY + timedelta(days=5)).strftime("%d-%m-%Y"))
     assert dialog.text.toPlainText() == "Poster in de aula"
     assert len(list_activities(store)) == before
-    dialog.on_date.setDate(QDate(TODAY))
+    dialog.on_date.set_date(TODAY)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.saved is not None and len(list_activities(store)) == before + 1
 

@@ -8,14 +8,13 @@ input inline; removing asks first.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -45,6 +44,7 @@ from app.services.casework import (
 from app.store.db import Store
 from ui.dates import WindowClock, school_years, short_date
 from ui.style import label as text_label
+from ui.views.entry_form import DateField
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -77,9 +77,7 @@ class ActivityDialog(QDialog):
         self.kind.addItem(_("choose…"), None)
         for kind_id, text in options(ACTIVITY_KINDS):
             self.kind.addItem(text, kind_id)
-        self.on_date = QDateEdit()
-        self.on_date.setCalendarPopup(True)
-        self.on_date.setDisplayFormat("dd-MM-yyyy")
+        self.on_date = DateField()  # typed dd-mm-jjjj; arrow keys never change it
         self.reach = QSpinBox()
         self.reach.setRange(0, MAX_REACH)
         self.reach.setSuffix(_(" people"))
@@ -99,11 +97,11 @@ class ActivityDialog(QDialog):
 
         if activity is None:
             today = self.clock.today()
-            self.on_date.setDate(QDate(today.year, today.month, today.day))
+            self.on_date.set_date(today)
         else:
             self.kind.setCurrentIndex(max(0, self.kind.findData(activity.kind)))
             day = activity.on_date
-            self.on_date.setDate(QDate(day.year, day.month, day.day))
+            self.on_date.set_date(day)
             self.reach.setValue(activity.reach)
             self.text.setPlainText(activity.text)
 
@@ -119,15 +117,13 @@ class ActivityDialog(QDialog):
         layout.addWidget(buttons)
 
     def save(self) -> None:
-        day = self.on_date.date().toPython()
-        assert isinstance(day, date)
-        values = {
-            "kind": self.kind.currentData(),
-            "on_date": day,
-            "reach": self.reach.value(),
-            "text": self.text.toPlainText().strip(),
-        }
         try:
+            values = {
+                "kind": self.kind.currentData(),
+                "on_date": self.on_date.value("on_date"),
+                "reach": self.reach.value(),
+                "text": self.text.toPlainText().strip(),
+            }
             if self.activity is None:
                 self.saved = add_activity(self.store, self.clock, **values)
             else:
