@@ -100,3 +100,22 @@ def reason_message(reason: str) -> str:
         ),
     }
     return messages.get(reason, _("Something went wrong: {reason}.").format(reason=reason))
+
+
+def io_reason(error: OSError) -> str:
+    """Why a file could not be written, in a few plain Dutch words (never Python's English)."""
+    import errno
+
+    reasons = {
+        errno.EACCES: _("you may not write in this folder"),
+        errno.EPERM: _("you may not write in this folder"),
+        errno.EROFS: _("this drive can only be read"),
+        errno.ENOSPC: _("the drive is full"),
+        errno.ENOENT: _("the folder does not exist"),
+        errno.ENOTDIR: _("the folder does not exist"),
+        errno.EISDIR: _("there is a folder with that name"),
+        errno.ENAMETOOLONG: _("the name is too long"),
+        errno.EINVAL: _("the name is not allowed here"),
+        errno.EBUSY: _("the file is in use by another program"),
+    }
+    return reasons.get(error.errno or 0, _("the drive refused the file"))

@@ -189,3 +189,19 @@ def install_screen_fit(app: QApplication) -> ScreenFit:
     fitter = ScreenFit(app)
     app.installEventFilter(fitter)
     return fitter
+
+
+def grow_to_fit(dialog: QWidget) -> None:
+    """Make a dialog tall enough for a message that just appeared (a word-wrapped label
+    needs its height for the dialog's width; a shown label does not resize the dialog)."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    layout.activate()
+    width = dialog.width()
+    needed = (layout.totalHeightForWidth(width) if layout.hasHeightForWidth()
+              else layout.totalSizeHint().height())
+    free = free_area(dialog)
+    needed = min(needed, free.height())
+    if dialog.height() < needed:
+        dialog.resize(width, needed)

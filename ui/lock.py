@@ -131,6 +131,7 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.entry)
         self.error = label("", "error")
         self.error.hide()
+        self.entry.textEdited.connect(lambda _text: self.error.hide())  # no stale error
         layout.addWidget(self.error)
         self.restore_button = QPushButton(_("Restore from a backup…"))
         self.restore_button.clicked.connect(self._restore)
@@ -169,8 +170,11 @@ class UnlockDialog(QDialog):
         self.restore_button.setVisible(reason in ("missing", "damaged", "wrong_key_or_damaged"))
 
     def _fail(self, text: str) -> None:
+        from ui.fit import grow_to_fit
+
         self.error.setText(text)
         self.error.show()
+        grow_to_fit(self)  # the whole sentence, never cut off
         self.entry.selectAll()
         self.entry.setFocus()
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from app import journal, winfs
 from app.domain.dates import moment_to_db
 from app.i18n import _
+from app.messages import io_reason
 from app.output_guard import safe_resolve
 from app.reports.annual import AnnualFigures, ReportError, to_data_file
 from app.reports.data_file import DataFileError, check_writable, to_csv, to_json, write_atomic
@@ -94,7 +95,7 @@ def write_all(
             raise ReportError(error.message_nl) from None
         raise ReportError(
             _("The report could not be saved ({reason}); nothing has been saved.").format(
-                reason=error.strerror or type(error).__name__
+                reason=io_reason(error)
             )
         ) from None
 

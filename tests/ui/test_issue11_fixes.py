@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QFileDialog
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QFileDialog, QPushButton
 
 from app.security.keys import MemoryProvider, generate_recovery_key
 from app.security.vault import Session, create_store
@@ -166,3 +166,78 @@ def test_command_line_speaks_dutch(capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err
     assert "gebruik: vertrouwd" in err
     assert "fout: onbekende argumenten: --bogus" in err
+
+
+def test_a_report_that_cannot_be_written_says_why_in_dutch(tmp_path: Path) -> None:
+    from app.reports.annual import ReportError
+    from app.reports.export import write_all
+
+    target = tmp_path / "no-such-folder" / "jaarverslag.pdf"
+    with pytest.raises(ReportError) as refused:
+        write_all([(target, b"%PDF-1.4")])
+    text = refused.value.message_nl if hasattr(refused.value, "message_nl") else str(refused.value)
+    assert "bestaat niet" in text and "niets opgeslagen" in text
+    assert "No such file" not in text
+    assert not target.exists()
+
+
+def test_a_refused_write_is_explained_in_dutch() -> None:
+    import errno
+
+    from app.messages import io_reason
+
+    assert io_reason(PermissionError(errno.EACCES, "Permission denied")) == (
+        "je mag in deze map niet schrijven")
+    assert io_reason(OSError(errno.ENOSPC, "No space left")) == "de schijf is vol"
+    assert io_reason(OSError(9999, "odd")) == "de schijf weigerde het bestand"
+
+
+def test_a_fixed_problem_takes_its_message_away(window: MainWindow, qtbot: Any) -> None:
+    """The request form: saving without "through whom" shows why; choosing one removes it."""
+    from ui.dialogs.request import RegisterRequestDialog
+
+    seen: list[bool] = []
+
+    def handle() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, RegisterRequestDialog):
+            QTimer.singleShot(20, handle)
+            return
+        dialog.save_button.click()  # no source chosen
+        seen.append(dialog.error.isVisible())
+        next(iter(dialog.source.buttons.values())).click()
+        seen.append(dialog.error.isVisible())
+        dialog.reject()
+
+    QTimer.singleShot(0, handle)
+    dashboard = window.tabs.widget(0)
+    dashboard.new_request_button.click()  # type: ignore[attr-defined]
+    assert seen == [True, False]
+
+
+def test_the_unlock_error_is_shown_whole_and_goes_when_typing(window: MainWindow) -> None:
+    from PySide6.QtTest import QTest
+
+    from ui.lock import UnlockDialog
+
+    seen: list[tuple[bool, bool]] = []
+
+    def handle() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, UnlockDialog):
+            QTimer.singleShot(20, handle)
+            return
+        dialog.resize(520, 100)
+        QTest.keyClicks(dialog.entry, "ABC")
+        dialog.try_unlock()
+        error = dialog.error
+        whole = error.height() >= error.heightForWidth(error.width()) - 1
+        seen.append((error.isVisible(), whole))
+        QTest.keyClicks(dialog.entry, "D")
+        seen.append((error.isVisible(), True))
+        dialog.reject()
+
+    window.lock()
+    QTimer.singleShot(0, handle)
+    window.cover.findChild(QPushButton, "unlockButton").click()
+    assert seen == [(True, True), (False, True)]

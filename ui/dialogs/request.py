@@ -115,6 +115,11 @@ class RegisterRequestDialog(QDialog):
         self.error = label("", "error")
         self.error.hide()
         layout.addWidget(self.error)
+        # A fixed problem takes its message away (no stale error above the buttons).
+        self.source.group.buttonToggled.connect(lambda *_a: self.error.hide())
+        self.received.textEdited.connect(lambda *_a: self.error.hide())
+        self.pupil.textEdited.connect(lambda *_a: self.error.hide())
+        self.note.textChanged.connect(lambda: self.error.hide())
         layout.addStretch(1)
 
         buttons = QDialogButtonBox()
