@@ -160,8 +160,9 @@ class CaseFileView(QWidget):
         self.gone.hide()
         outer.addWidget(self.gone)
 
-        self.add_row = QHBoxLayout()
-        self.add_row.setSpacing(6)
+        from ui.fit import FlowLayout
+
+        self.add_row = FlowLayout(6)  # continues on a second line on a small screen
         self.add_buttons: dict[str, QPushButton] = {}
         for kind, text in add_buttons():
             button = QPushButton(text)
