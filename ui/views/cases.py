@@ -203,8 +203,8 @@ class CasesView(QWidget):
                                                  and bool(self.table.selectedItems())))
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
-        self.table.setColumnHidden(5, True)
-        self.show_text.toggled.connect(lambda on: self.table.setColumnHidden(5, not on))
+        self.show_text.toggled.connect(self._show_text)
+        self._show_text(False)
         layout.addWidget(self.table, 1)
 
         self.timer = QTimer(self)
@@ -217,6 +217,15 @@ class CasesView(QWidget):
             combo.currentIndexChanged.connect(lambda _index: self.run_search())
         window.locked.connect(self.refresh)
         self.stale = True
+
+    def _show_text(self, on: bool) -> None:
+        """The text column takes the spare room when shown; else the categories do."""
+        header = self.table.horizontalHeader()
+        self.table.setColumnHidden(5, not on)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive if on
+                                    else QHeaderView.ResizeMode.Stretch)
+        if on:
+            self.table.setColumnWidth(3, 260)
 
     # -- reading ------------------------------------------------------------------------
     def refresh(self) -> None:
