@@ -59,4 +59,5 @@ def test_signing_only_with_a_configured_certificate() -> None:
 
 
 def test_the_linux_ci_is_kept() -> None:
-    assert "python3 -m pytest" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "-m pytest" in ci and "ruff check ." in ci and "\nmypy\n" in ci
