@@ -73,7 +73,7 @@ class Section(QWidget):
 
     def __init__(
         self, title: str, headers: Sequence[str], stretch: int | tuple[int, ...],
-        view: DashboardView,
+        view: DashboardView, elide: tuple[int, ...] = (),
     ) -> None:
         super().__init__()
         self.title = title
@@ -94,6 +94,9 @@ class Section(QWidget):
         for column in (stretch,) if isinstance(stretch, int) else stretch:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
+        for column in elide:  # a long text keeps a modest width and ends in "…"
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.tree.setColumnWidth(column, self.tree.fontMetrics().averageCharWidth() * 26)
         rows = self.tree.fontMetrics().lineSpacing() + 8
         self.tree.setMinimumHeight(rows * 5)  # the header and four lines, on any screen
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -206,19 +209,20 @@ class DashboardView(QWidget):
         self.requests = Section(
             _("Requests to answer"),
             [_("Received"), _("Pupil"), _("Through whom"), _("Due"), _("Attention")],
-            (1, 2),
+            1,
             self,
+            elide=(2,),
         )
         self.requests.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.requests.tree.customContextMenuRequested.connect(self._request_menu)
         self.dialog: QDialog | None = None  # the obligation form opened last
         self.steps = Section(
-            _("Actions due soon"), [_("Due"), _("Pupil"), _("Action"), _("Attention")], (1, 2),
-            self
+            _("Actions due soon"), [_("Due"), _("Pupil"), _("Action"), _("Attention")], 1,
+            self, elide=(2,),
         )
         self.obligations = Section(
             _("Obligations"), [_("Due"), _("Pupil"), _("Obligation"), _("Attention")],
-            (1, 2), self
+            1, self, elide=(2,)
         )
         self.obligations.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.obligations.tree.customContextMenuRequested.connect(self._obligation_menu)
