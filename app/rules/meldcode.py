@@ -1,8 +1,17 @@
 """Meldcode huiselijk geweld en kindermishandeling: the five steps and the afwegingskader.
 
-This module owns the interpreter of ``resources/rules/meldcode-v1.json`` (DOMAIN.md,
-"Meldcode"): the five steps (ids and Dutch titles) for the case's step tracker, and the
-afwegingskader of steps 4-5 as a state machine. Each afweging question says where "yes" and
+This module owns the interpreter of the meldcode tables ``resources/rules/meldcode-*.json``
+(DOMAIN.md, "Meldcode"): the five steps (ids and Dutch titles) for the case's step tracker, and
+the afwegingskader of steps 4-5 as a state machine. Every shipped version stays readable
+(``meldcode_for_version``); a route reads back with the texts of the version it started under.
+
+Format 2 (2026.2) adds the lists the tracker needs: with whom step 2 is held
+(``consult_partners``; ``step2_requires_one_of``: the aandachtsfunctionaris or the
+ondersteuningscoördinator), the forms of violence with which step 3 is never held with the
+parents (``parents_excluded_forms``: honour-related violence, genital mutilation, forced
+marriage), Veilig Thuis' possible decisions after a melding (``veilig_thuis_decisions``), and
+``after_melding``: after a melding questions 3-5 are answered together with Veilig Thuis, from
+question ``start``, with their own outcome texts. Each afweging question says where "yes" and
 "no" lead: to another question, or to an outcome (``close``, ``melden``, ``start_help``,
 ``close_with_monitoring``, ``opnieuw_melden``). ``start_help`` is a pause, not an end: help
 starts for an agreed term, and question 5 is answered after that term.
@@ -22,7 +31,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -37,17 +46,24 @@ __all__ = [
     "OUTCOMES",
     "STEPS",
     "TABLE_FILE",
+    "VERSION_FILES",
     "AfwegingOutcome",
     "AfwegingQuestion",
     "MeldcodeRuleError",
     "MeldcodeStep",
     "MeldcodeTable",
     "load_meldcode",
+    "meldcode_for_version",
     "next_afweging",
 ]
 
-TABLE_FILE: Final = "meldcode-v1.json"
-TABLE_FORMAT: Final = 1
+#: Every meldcode table ever shipped, by version; the last one is current.
+VERSION_FILES: Final[Mapping[str, str]] = {
+    "2026.1": "meldcode-v1.json",
+    "2026.2": "meldcode-2026.2.json",
+}
+TABLE_FILE: Final = VERSION_FILES["2026.2"]
+TABLE_FORMATS: Final = (1, 2)
 OUTCOMES: Final = ("close", "melden", "start_help", "close_with_monitoring", "opnieuw_melden")
 
 YesNo: TypeAlias = Literal["yes", "no"]
@@ -120,13 +136,31 @@ class MeldcodeTable:
     start: int
     _nodes: Mapping[int, _Node]
     _outcomes: Mapping[str, tuple[str, str]]  # code -> (title, text)
+    #: After a melding: the question to start from (None: the table has no such walk), a
+    #: Dutch note, and the outcome texts of that walk.
+    after_melding_start: int | None = None
+    after_melding_note: str = ""
+    after_melding_texts: Mapping[str, str] = field(default_factory=dict)
+    consult_partners: Mapping[str, str] = field(default_factory=dict)  # id -> Dutch label
+    step2_requires_one_of: tuple[str, ...] = ()
+    parents_excluded_forms: Mapping[str, str] = field(default_factory=dict)  # id -> label
+    veilig_thuis_decisions: Mapping[str, str] = field(default_factory=dict)  # id -> label
 
-    def next_afweging(self, answers: Mapping[int, str]) -> AfwegingOutcome:
-        """Walk the afwegingskader with the answers so far; answers off the path are ignored."""
+    def next_afweging(
+        self, answers: Mapping[int, str], *, after_melding: bool = False
+    ) -> AfwegingOutcome:
+        """Walk the afwegingskader with the answers so far; answers off the path are ignored.
+
+        ``after_melding``: the walk with Veilig Thuis after a melding, from question
+        ``after_melding_start`` (MeldcodeRuleError when the table has none)."""
         checked = self._check(answers)
         path: list[int] = []
         doubted: list[int] = []
         number = self.start
+        if after_melding:
+            if self.after_melding_start is None:
+                raise MeldcodeRuleError(f"meldcode {self.version} has no walk after a melding")
+            number = self.after_melding_start
         while True:
             answer = checked.get(number)
             if answer is None:
@@ -144,6 +178,8 @@ class MeldcodeTable:
             else:
                 assert step.outcome is not None
                 title, text = self._outcomes[step.outcome]
+                if after_melding:
+                    text = self.after_melding_texts.get(step.outcome, text)
                 return AfwegingOutcome(
                     None, step.outcome, title, text, step.then_question, tuple(path), tuple(doubted)
                 )
@@ -232,9 +268,12 @@ def _next(raw: object, where: str, here: int) -> _Next:
 
 def _parse_table(raw: object, source: str) -> MeldcodeTable:
     top = _object(
-        raw, source, {"format", "rules_version", "steps", "afweging"}, frozenset({"about"})
+        raw,
+        source,
+        {"format", "rules_version", "steps", "afweging"},
+        frozenset({"about"}) if raw_format(raw) == 1 else _FORMAT_2_KEYS,
     )
-    if top["format"] != TABLE_FORMAT:
+    if top["format"] not in TABLE_FORMATS or isinstance(top["format"], bool):
         raise MeldcodeRuleError(f"{source}: format {top['format']!r} is not supported")
     version = _text(top["rules_version"], f"{source}.rules_version")
 
@@ -289,6 +328,28 @@ def _parse_table(raw: object, source: str) -> MeldcodeTable:
     if missing := targets - set(nodes):
         raise MeldcodeRuleError(f"{source}: leads to unknown question(s) {sorted(missing)}")
 
+    after_start: int | None = None
+    after_note = ""
+    after_texts: dict[str, str] = {}
+    if "after_melding" in top:
+        where = f"{source}.after_melding"
+        after = _object(top["after_melding"], where, {"start", "note", "outcomes"})
+        after_start = _number(after["start"], f"{where}.start")
+        if after_start not in nodes:
+            raise MeldcodeRuleError(f"{where}: unknown question {after_start}")
+        after_note = _text(after["note"], f"{where}.note")
+        for code, text in _object(after["outcomes"], f"{where}.outcomes", set(OUTCOMES)).items():
+            after_texts[code] = _text(text, f"{where}.outcomes.{code}")
+    partners = _labels(top.get("consult_partners"), f"{source}.consult_partners")
+    required = tuple(
+        _text(r, f"{source}.step2_requires_one_of")
+        for r in (
+            _list(top["step2_requires_one_of"], source) if "step2_requires_one_of" in top else []
+        )
+    )
+    if unknown := set(required) - set(partners):
+        raise MeldcodeRuleError(f"{source}: step2_requires_one_of names unknown {sorted(unknown)}")
+
     return MeldcodeTable(
         version,
         tuple(steps),
@@ -296,7 +357,49 @@ def _parse_table(raw: object, source: str) -> MeldcodeTable:
         start,
         MappingProxyType(nodes),
         MappingProxyType(outcomes),
+        after_start,
+        after_note,
+        MappingProxyType(after_texts),
+        partners,
+        required,
+        _labels(top.get("parents_excluded_forms"), f"{source}.parents_excluded_forms"),
+        _labels(top.get("veilig_thuis_decisions"), f"{source}.veilig_thuis_decisions"),
     )
+
+
+_FORMAT_2_KEYS: Final = frozenset(
+    {
+        "about",
+        "after_melding",
+        "consult_partners",
+        "step2_requires_one_of",
+        "parents_excluded_forms",
+        "veilig_thuis_decisions",
+    }
+)
+
+
+def raw_format(raw: object) -> object:
+    return raw.get("format") if isinstance(raw, dict) else None
+
+
+def _labels(raw: object, where: str) -> Mapping[str, str]:
+    """An optional {id: Dutch label} list."""
+    if raw is None:
+        return MappingProxyType({})
+    obj = _object(raw, where, set(), frozenset(raw) if isinstance(raw, dict) else frozenset())
+    if not obj:
+        raise MeldcodeRuleError(f"{where}: expected a non-empty object")
+    return MappingProxyType({k: _text(v, f"{where}.{k}") for k, v in obj.items()})
+
+
+def meldcode_for_version(version: str) -> MeldcodeTable:
+    """The meldcode table a route of ``version`` started under (MeldcodeRuleError if unknown)."""
+    if version not in VERSION_FILES:
+        raise MeldcodeRuleError(
+            f"unknown meldcode version {version!r}; known: {', '.join(VERSION_FILES)}"
+        )
+    return load_meldcode(resource_path("rules", VERSION_FILES[version]))
 
 
 # --- the default table ------------------------------------------------------------------
@@ -307,9 +410,10 @@ STEPS: Final[tuple[MeldcodeStep, ...]] = _DEFAULT.steps
 AFWEGING_QUESTIONS: Final[Mapping[int, AfwegingQuestion]] = _DEFAULT.questions
 
 
-def next_afweging(answers: Mapping[int, str]) -> AfwegingOutcome:
+def next_afweging(answers: Mapping[int, str], *, after_melding: bool = False) -> AfwegingOutcome:
     """The next afweging question to ask, or the outcome (question number -> yes/no/doubt).
 
+    ``after_melding``: the walk together with Veilig Thuis after a melding (from question 3).
     Raises ``MeldcodeRuleError`` for an unknown question number or answer.
     """
-    return load_meldcode().next_afweging(answers)
+    return load_meldcode().next_afweging(answers, after_melding=after_melding)

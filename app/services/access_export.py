@@ -49,7 +49,6 @@ from app.domain.lists import (
 )
 from app.domain.models import Case, Entry, Pupil, Request
 from app.i18n import _
-from app.rules.escalation import QUESTIONS
 from app.rules.meldcode import AFWEGING_QUESTIONS, load_meldcode
 from app.services.cases import current_consents, list_cases, timeline
 from app.services.escalation import (
@@ -57,6 +56,7 @@ from app.services.escalation import (
     Obligation,
     case_obligations,
     decisions,
+    question_texts,
 )
 from app.services.meldcode import MeldcodeRoute, routes_for_case
 from app.services.pupils import fold
@@ -434,8 +434,8 @@ def _case(w: _Writer, dossier: _Dossier, case: Case) -> None:
 
 
 def _checks(w: _Writer, checks: Sequence[EscalationRecord]) -> None:
-    questions = {q.id: q.text for q in QUESTIONS}
     for check in checks:
+        questions = question_texts(check.rules_version)
         w.para(_("Escalation check of {date}").format(date=_moment(check.decided_at)), w.h3)
         w.fields(
             [(questions.get(qid, qid), _answer(answer)) for qid, answer in check.answers.items()]

@@ -45,7 +45,7 @@ from typing import Final
 
 from app.domain.dates import school_year_of
 from app.domain.lists import ESCALATING_CATEGORIES
-from app.rules.escalation import evaluate, questions_to_ask
+from app.rules.escalation import evaluate, questions_to_ask, rules_for_version
 from app.services.demo_rows import Rows
 from app.services.escalation import (
     CONSENT_ONLY,
@@ -67,6 +67,10 @@ TOTAL: Final = 300
 NO_ESCALATION_PER_YEAR: Final = 3
 #: Open cases opened at most this many days before `today` keep most obligations open.
 RECENT_DAYS: Final = 30
+#: This many open cases keep a check made under the rules of 2026.1 (the dashboard then asks
+#: to check them again: "Controleer opnieuw: de regels zijn verbeterd").
+OLD_RULES_CASES: Final = 3
+OLD_RULES: Final = "2026.1"
 
 _STRENGTH: Final = {"no": 0, "doubt": 1, "yes": 2}
 
@@ -154,6 +158,8 @@ _STEPS: Final[Mapping[int, tuple[str, ...]]] = {
         "Gesprek met de leerling gevoerd; geschrokken, maar ook opgelucht.",
     ),
 }
+#: Step 2 (collegial consultation) is held with one of these (DOMAIN.md, meldcode step 2).
+_CONSULTED: Final = ("aandachtsfunctionaris", "aandachtsfunctionaris", "ondersteuningscoordinator")
 _AFWEGING: Final[Mapping[tuple[int, str], str]] = {
     (1, "yes"): "Na stap 1 tot en met 3 blijft het vermoeden bestaan.",
     (1, "no"): "Het gesprek en de consultatie nemen het vermoeden weg.",
@@ -319,6 +325,7 @@ class _Story:
         self.staff = 0
         self.sexual = 0  # the first is this week (CSG), the second told by a witness
         self.violence = 0
+        self.old_rules = 0  # checks kept under OLD_RULES
 
     def moment(self, day: date, first: int = 9, last: int = 16) -> datetime:
         return datetime.combine(
@@ -404,12 +411,35 @@ class _Story:
             general = self.rng.choice(texts)
         return answers, motivations, general
 
+    def old_answers(
+        self, answers: dict[str, str], motivations: dict[str, str]
+    ) -> tuple[dict[str, str], dict[str, str]] | None:
+        """The same check as the rules of 2026.1 asked it, or None when it used a question
+        2026.1 did not have (then it cannot have been made under those rules)."""
+        old = rules_for_version(OLD_RULES)
+        known = {q.id for q in old.questions}
+        given = {q: a for q, a in answers.items() if a != "no"}
+        if not set(given) <= known:
+            return None
+        asked = {q.id: given.get(q.id, "no") for q in old.questions_to_ask(given)}
+        if [d.code for d in old.evaluate(asked)] == [CONSENT_ONLY]:
+            return None  # keep the demo's old decisions ones that escalated
+        return asked, {q: t for q, t in motivations.items() if q in asked}
+
     def case(self, case: _Case, calm: bool) -> None:
         end = case.closed or self.today
         answers, motivations, general = self.answers(case, calm)
         now = self.moment(case.opened, 10, 14)
+        version = None
+        if case.closed is None and self.old_rules < OLD_RULES_CASES and not calm:
+            old = self.old_answers(answers, motivations)
+            if old is not None and self.rng.random() < 0.5:
+                (answers, motivations), version = old, OLD_RULES
+                self.old_rules += 1
+        extra = {} if version is None else {"rules_version": version}
         record = record_check(
-            self.store, case.id, answers, motivations, general, now=now, settings=self.settings
+            self.store, case.id, answers, motivations, general, now=now, settings=self.settings,
+            **extra,
         )
         kinds = {o.route_id: o.duty_code for o in record.obligations if o.route_id is not None}
         for route_id in record.route_ids:
@@ -425,7 +455,14 @@ class _Story:
             if day > end:
                 return
             note = rng.choice(_STEPS[number]) if rng.random() < 0.85 else ""
-            record_step(self.store, route_id, number, day, note, now=self.moment(day))
+            consulted = (
+                [rng.choice(_CONSULTED), *(["veilig_thuis"] if rng.random() < 0.4 else [])]
+                if number == 2
+                else []
+            )
+            record_step(
+                self.store, route_id, number, day, note, now=self.moment(day), consulted=consulted
+            )
         day += timedelta(days=rng.randint(1, 7))
         if day > end or rng.random() < 0.2:
             return  # the afweging is still to come

@@ -55,10 +55,11 @@ from app.rules.escalation import (
     Duty,
     EscalationRuleError,
     due_at,
-    evaluate,
+    rules_for_version,
 )
 from app.rules.meldcode import MELDCODE_VERSION
 from app.services.board_report import BOARD_CODE, check_board_whom
+from app.services.check_reminders import settle_reminders
 from app.services.requests import own_holidays, study_days
 from app.services.rows import insert_note
 from app.services.validation import check_event_date, check_short, check_text, not_found
@@ -87,6 +88,7 @@ __all__ = [
     "obligation_status",
     "open_obligations",
     "overrides_by_recipient",
+    "question_texts",
     "record_check",
     "require_close_reason",
     "require_sharing_basis",
@@ -471,6 +473,17 @@ def _records(store: Store, where: str, params: tuple[Any, ...]) -> list[Escalati
     return records
 
 
+def question_texts(rules_version: str) -> dict[str, str]:
+    """Question id -> the Dutch question as the given rules version asked it (a stored
+    decision reads back with its own version's texts; an unknown version gets the current
+    texts)."""
+    try:
+        table = rules_for_version(rules_version)
+    except EscalationRuleError:
+        table = rules_for_version(RULES_VERSION)
+    return {q.id: q.text for q in table.questions}
+
+
 def decisions(store: Store, case_id: int) -> list[EscalationRecord]:
     """Every escalation check of a case, oldest first."""
     return _records(store, "case_id = ?", (case_id,))
@@ -537,12 +550,12 @@ def insert_obligation(
     return int(cursor.lastrowid)
 
 
-def _check_answers(answers: Mapping[str, str], settings: Settings) -> list[Duty]:
+def _check_answers(
+    answers: Mapping[str, str], settings: Settings, version: str = RULES_VERSION
+) -> list[Duty]:
     try:
-        return evaluate(
-            answers,
-            board_requires_minor=settings.board_requires_minor,
-            names=settings.rule_names(),
+        return rules_for_version(version).evaluate(
+            answers, {"board_requires_minor": settings.board_requires_minor}, settings.rule_names()
         )
     except EscalationRuleError:
         raise ValidationError(
@@ -590,9 +603,13 @@ def record_check(
     *,
     now: datetime,
     settings: Settings,
+    rules_version: str = RULES_VERSION,
 ) -> EscalationRecord:
-    """Record an escalation check on an open case; one transaction (see the module doc)."""
-    duties = _check_answers(answers, settings)
+    """Record an escalation check on an open case; one transaction (see the module doc).
+
+    `rules_version` is for the demo and tests only: a decision as an older rules version made
+    it (the program itself always checks under the current version)."""
+    duties = _check_answers(answers, settings, rules_version)
     kept = _check_motivations(answers, motivations)
     check_text(general_motivation, "general_motivation")
     codes = tuple(d.code for d in duties)
@@ -626,7 +643,7 @@ def record_check(
                 (
                     case_id,
                     stamp,
-                    RULES_VERSION,
+                    rules_version,
                     json.dumps(ordered_answers, ensure_ascii=False),
                     json.dumps(list(codes)),
                     int(settings.board_requires_minor),
@@ -635,6 +652,7 @@ def record_check(
                 ),
             ).lastrowid
         )
+        settle_reminders(conn, case_id, escalation_id, now)
         for duty in duties:
             if duty.code == CONSENT_ONLY or duty.deadline == "none":
                 continue

@@ -135,8 +135,10 @@ _PLAN: tuple[tuple[str, str, str], ...] = (
     ("meldcode_route", f"case_id IN {_IN_LIST}", "cases"),
     ("meldcode_step", f"route_id IN {_IN_LIST}", "routes"),
     ("afweging", f"route_id IN {_IN_LIST}", "routes"),
+    ("veilig_thuis_decision", f"route_id IN {_IN_LIST}", "routes"),
     ("obligation", f"case_id IN {_IN_LIST}", "cases"),
     ("case_hold", f"case_id IN {_IN_LIST}", "cases"),
+    ("check_reminder", f"case_id IN {_IN_LIST}", "cases"),
     ("activity", f"id IN {_IN_LIST}", "activities"),
 )
 

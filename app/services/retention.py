@@ -307,7 +307,8 @@ _IN_LIST = "(SELECT value FROM json_each(?))"
 def case_note_ids(conn: Any, case_ids: Sequence[int]) -> set[int]:
     """Every note the cases own (`note.case_id`) or refer to: the case's story, question and
     closing note, entries, obligations, escalation motivations (also the ids kept as JSON),
-    meldcode steps and afweging motivations (JSON)."""
+    meldcode steps and afweging motivations (JSON), Veilig Thuis' decisions and the reasons
+    a check reminder was waived."""
     p = (json.dumps(sorted({int(c) for c in case_ids})),)
     routes_sql = f"SELECT id FROM meldcode_route WHERE case_id IN {_IN_LIST}"
     notes = _ints(_column(conn, f"SELECT id FROM note WHERE case_id IN {_IN_LIST}", p))
@@ -336,6 +337,14 @@ def case_note_ids(conn: Any, case_ids: Sequence[int]) -> set[int]:
         f"SELECT note_id, lift_note_id FROM case_hold WHERE case_id IN {_IN_LIST}", p
     ).fetchall():
         notes |= _ints(row)
+    notes |= _ints(
+        _column(
+            conn, f"SELECT note_id FROM veilig_thuis_decision WHERE route_id IN ({routes_sql})", p
+        )
+    )
+    notes |= _ints(
+        _column(conn, f"SELECT waive_note_id FROM check_reminder WHERE case_id IN {_IN_LIST}", p)
+    )
     return notes
 
 
@@ -373,6 +382,8 @@ def erase(
 
     # Children first, so that every foreign key holds after each statement.
     conn.execute(f"DELETE FROM case_hold WHERE case_id IN {_IN_LIST}", p)
+    conn.execute(f"DELETE FROM check_reminder WHERE case_id IN {_IN_LIST}", p)
+    conn.execute(f"DELETE FROM veilig_thuis_decision WHERE route_id IN ({routes_sql})", p)
     conn.execute(f"DELETE FROM obligation WHERE case_id IN {_IN_LIST}", p)
     conn.execute(f"DELETE FROM meldcode_step WHERE route_id IN ({routes_sql})", p)
     conn.execute(f"DELETE FROM afweging WHERE route_id IN ({routes_sql})", p)

@@ -131,11 +131,12 @@ CREATE TABLE draft (
 ) WITHOUT ROWID;
 """
 
+from app.store.schema_issue10 import V_ISSUE10  # noqa: E402
 from app.store.schema_privacy import V_PRIVACY  # noqa: E402
 from app.store.schema_v3 import V3_ESCALATION  # noqa: E402
 from app.store.schema_year_start import V_YEAR_START  # noqa: E402
 
 MIGRATIONS: tuple[str, ...] = (
-    V1_FOUNDATION, V2_CASEWORK, V3_ESCALATION, V_PRIVACY, V_YEAR_START
+    V1_FOUNDATION, V2_CASEWORK, V3_ESCALATION, V_PRIVACY, V_YEAR_START, V_ISSUE10
 )
 SCHEMA_VERSION = len(MIGRATIONS)

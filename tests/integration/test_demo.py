@@ -252,3 +252,24 @@ def test_fill_demo_adds_to_a_store(tmp_path: Path) -> None:
         assert store.scalar("PRAGMA foreign_key_check") is None
     finally:
         store.close()
+
+
+def test_checks_under_2026_2_and_a_few_old_ones_to_check_again(
+    demo: tuple[Store, DemoStats],
+) -> None:
+    """Issue 10: the demo checks under the current rules, and keeps a few 2026.1 decisions on
+    open cases so that "Controleer opnieuw: de regels zijn verbeterd" shows."""
+    from app.services.check_reminders import dashboard_items, recheck_cases
+
+    store, _stats = demo
+    versions = [r[0] for r in store.query("SELECT rules_version FROM escalation")]
+    assert set(versions) == {"2026.1", "2026.2"}
+    assert versions.count("2026.1") <= 3 < versions.count("2026.2")
+    again = recheck_cases(store)
+    assert again and all(version == "2026.1" for _case, version in again)
+    open_ids = {int(r[0]) for r in store.query("SELECT id FROM case_file WHERE closed_on IS NULL")}
+    assert {case_id for case_id, _version in again} <= open_ids
+    prompts = [i for i in dashboard_items(store) if i.kind == "recheck"]
+    assert [p.title for p in prompts] == ["Controleer opnieuw: de regels zijn verbeterd"] * len(
+        again
+    )

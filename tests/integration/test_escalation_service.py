@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from app.domain.errors import NotFoundError, ValidationError
-from app.rules.escalation import RULES_VERSION
+from app.rules.escalation import RULES_VERSION, evaluate
 from app.services import escalation
 from app.services.escalation import (
     close_guard,
@@ -184,10 +184,10 @@ def test_due_moment_rules() -> None:
     friday = datetime(2026, 7, 10, 9, 0)  # the last school day before the summer holiday (zuid)
     # A duty that protects a pupil: the safety calendar ignores the school holiday.
     assert due_moment("next_working_day", friday, SETTINGS) == datetime(2026, 7, 13, 17, 0)
-    (advice,) = escalation.evaluate({"child_abuse": "doubt", "minor": "yes", "acute_danger": "no"})
+    (advice,) = evaluate({"child_abuse": "doubt", "minor": "yes", "acute_danger": "no"})
     assert due_moment(advice, friday, SETTINGS) == datetime(2026, 7, 10, 17, 0)
     # A complaint referral: the school calendar, so the first school day after the holiday.
-    (refer,) = escalation.evaluate({"complaint": "yes"})
+    (refer,) = evaluate({"complaint": "yes"})
     assert due_moment(refer, friday, SETTINGS) == datetime(2026, 8, 24, 17, 0)
     no_holidays = Settings(school_holidays=False)
     assert due_moment(refer, friday, no_holidays) == datetime(2026, 7, 13, 17, 0)

@@ -22,8 +22,11 @@ from app.services.escalation import (
 )
 from app.services.meldcode import (
     open_routes,
+    parents_unsafe_reasons,
     record_afweging,
+    record_forms,
     record_step,
+    record_vt_decision,
     route,
     routes_for_case,
 )
@@ -129,8 +132,10 @@ def test_record_the_five_steps(store: Store) -> None:
             date(2026, 5, 20 + step - 1 if step < 3 else 22),
             f"Notitie stap {step}",
             now=NOW,
+            consulted=["aandachtsfunctionaris", "letselduiding"] if step == 2 else (),
         )
     found = route(store, route_id)
+    assert found.steps[1].consulted == ("aandachtsfunctionaris", "letselduiding")
     assert [(s.step, s.note) for s in found.steps] == [
         (1, "Notitie stap 1"),
         (2, "Notitie stap 2"),
@@ -276,8 +281,9 @@ def test_start_help_then_opnieuw_melden(store: Store) -> None:
     found = route(store, route_id)
     assert not found.closed and found.outcome == "opnieuw_melden"
     melding = [o for o in case_obligations(store, case_id) if o.duty_code == "VEILIG_THUIS_MELDING"]
+    # Same day: the later of 17:00 and two hours after the afweging (issue 10).
     assert [(o.due_at, o.title) for o in melding] == [
-        (datetime(2026, 6, 22, 17, 0), "(Opnieuw) melden bij Veilig Thuis")
+        (datetime(2026, 6, 22, 18, 0), "(Opnieuw) melden bij Veilig Thuis")
     ]
     assert found.afwegingen[1].term_until is None
 
@@ -360,3 +366,150 @@ def test_afweging_json_is_keyed_by_question_number(store: Store) -> None:
     bodies = {r[0] for r in store.query("SELECT body FROM note")}
     assert "Motivering bij vraag 2." in bodies
     assert raw[2] == "melden"
+
+
+# --- 2026.2: step 2 and 3, acute melding, after the melding (DOMAIN.md "Meldcode") -------------
+
+
+def test_step_2_is_held_with_the_aandachtsfunctionaris_or_the_ondersteuningscoordinator(
+    store: Store,
+) -> None:
+    _case_id, route_id = start_route(store)
+    for consulted in ((), ["veilig_thuis"], ["letselduiding", "veilig_thuis"]):
+        with pytest.raises(ValidationError) as caught:
+            record_step(store, route_id, 2, TODAY, "x", now=NOW, consulted=consulted)
+        assert "aandachtsfunctionaris of ondersteuningscoördinator" in caught.value.message
+        assert caught.value.field == "consulted"
+    with pytest.raises(ValidationError):
+        record_step(store, route_id, 2, TODAY, "x", now=NOW, consulted=["buurvrouw"])
+    with pytest.raises(ValidationError):  # whom you consulted belongs to step 2 only
+        record_step(store, route_id, 1, TODAY, "x", now=NOW, consulted=["aandachtsfunctionaris"])
+    assert route(store, route_id).steps == ()
+    found = record_step(
+        store, route_id, 2, TODAY, "", now=NOW,
+        consulted=["letselduiding", "ondersteuningscoordinator", "letselduiding"],
+    )
+    assert found.steps[0].consulted == ("ondersteuningscoordinator", "letselduiding")
+
+
+def _family_route(store: Store) -> tuple[int, int]:
+    case_id = make_case(store)
+    answers = {"minor": "yes", "sexual_offence": "yes", "family_perpetrator": "yes"}
+    record = record_check(store, case_id, answers, {}, "", now=NOW, settings=Settings())
+    assert record.duties == ("MELDCODE",)
+    (route_id,) = record.route_ids
+    return case_id, route_id
+
+
+def test_step_3_never_with_the_parents_when_a_parent_may_be_the_perpetrator(
+    store: Store,
+) -> None:
+    _case_id, route_id = _family_route(store)
+    assert parents_unsafe_reasons(store, route_id) == [
+        "Een ouder of ander gezinslid is mogelijk de pleger."
+    ]
+    with pytest.raises(ValidationError) as caught:
+        record_step(store, route_id, 3, TODAY, "", now=NOW, with_parents=True)
+    assert caught.value.field == "with_parents"
+    assert "niet met de ouders" in caught.value.message and "0800-2000" in caught.value.message
+    found = record_step(store, route_id, 3, TODAY, "Met de leerling.", now=NOW, with_parents=False)
+    assert found.steps[0].with_parents is False
+
+
+@pytest.mark.parametrize("form", ["eergerelateerd_geweld", "meisjesbesnijdenis", "huwelijksdwang"])
+def test_step_3_never_with_the_parents_with_honour_violence_mutilation_or_forced_marriage(
+    store: Store, form: str
+) -> None:
+    _case_id, route_id = start_route(store)
+    assert parents_unsafe_reasons(store, route_id) == []
+    assert record_forms(store, route_id, [form]).forms == (form,)
+    (reason,) = parents_unsafe_reasons(store, route_id)
+    assert reason.startswith("Het gaat om ")
+    with pytest.raises(ValidationError):
+        record_step(store, route_id, 3, TODAY, "", now=NOW, with_parents=True)
+    record_forms(store, route_id, [])
+    assert record_step(store, route_id, 3, TODAY, "", now=NOW, with_parents=True).steps[
+        0
+    ].with_parents is True
+    with pytest.raises(ValidationError):
+        record_forms(store, route_id, ["ruzie"])
+
+
+def test_an_acute_melding_is_due_immediately(store: Store) -> None:
+    case_id, route_id = start_route(store)
+    result = record_afweging(
+        store, route_id, {1: "yes", 2: "yes"}, why({1: "yes", 2: "yes"}), now=NOW,
+        term_until=None, acute=True,
+    )
+    assert result.outcome == "melden"
+    (melding,) = [o for o in case_obligations(store, case_id) if o.source == "meldcode_melding"]
+    assert (melding.deadline, melding.due_at) == ("immediately", NOW)
+    assert "nu bellen" in melding.title and melding.overrides_consent
+    assert route(store, route_id).afwegingen[0].acute is True
+    # "acute" belongs to a melding only
+    _other_case, other = start_route(store)
+    with pytest.raises(ValidationError) as caught:
+        record_afweging(
+            store, other, {1: "no"}, why({1: "no"}), now=NOW, term_until=None, acute=True
+        )
+    assert caught.value.field == "acute"
+
+
+def test_after_a_melding_questions_3_to_5_with_veilig_thuis_and_its_decision(
+    store: Store,
+) -> None:
+    case_id, route_id = start_route(store)
+    # Not before a melding.
+    with pytest.raises(ValidationError) as caught:
+        record_afweging(store, route_id, {3: "yes"}, {}, now=NOW, term_until=None,
+                        with_veilig_thuis=True)
+    assert caught.value.field == "with_veilig_thuis"
+    with pytest.raises(ValidationError) as caught:
+        record_vt_decision(store, route_id, "onderzoek", TODAY, "", now=NOW)
+    assert "melding" in caught.value.message
+
+    assert afweging(store, route_id, {1: "yes", 2: "yes"}) == "melden"
+    found = record_vt_decision(
+        store, route_id, "school_helpt", TODAY, "VT: school blijft helpen.", now=NOW
+    )
+    (decision,) = found.vt_decisions
+    assert (decision.decision, decision.decided_on, decision.note) == (
+        "school_helpt", TODAY, "VT: school blijft helpen."
+    )
+    assert decision.label.startswith("De school blijft hulp bieden")
+    with pytest.raises(ValidationError):
+        record_vt_decision(store, route_id, "weet niet", TODAY, "", now=NOW)
+    with pytest.raises(ValidationError):
+        record_vt_decision(store, route_id, "onderzoek", None, "", now=NOW)
+
+    # Questions 3-5 together with Veilig Thuis: the walk starts at 3.
+    later = datetime(2026, 5, 26, 10, 0)
+    result = record_afweging(
+        store, route_id, {3: "yes", 4: "yes"}, why({3: "yes", 4: "yes"}), now=later,
+        term_until=date(2026, 7, 1), with_veilig_thuis=True,
+    )
+    assert result.outcome == "start_help" and result.path == (3, 4)
+    assert "Veilig Thuis" in result.text
+    walk = route(store, route_id).afwegingen[-1]
+    assert walk.with_veilig_thuis and dict(walk.answers) == {3: "yes", 4: "yes"}
+    # The follow-up after the term continues the walk with Veilig Thuis: only question 5.
+    end = record_afweging(
+        store, route_id, {5: "yes"}, {5: "Gaat goed."}, now=datetime(2026, 7, 2, 10, 0),
+        term_until=None, with_veilig_thuis=True,
+    )
+    assert end.outcome == "close_with_monitoring"
+    assert route(store, route_id).closed
+    meldingen = [o for o in case_obligations(store, case_id) if o.source == "meldcode_melding"]
+    assert len(meldingen) == 1  # only the melding itself
+
+
+def test_veilig_thuis_takes_over_no_second_melding(store: Store) -> None:
+    case_id, route_id = start_route(store)
+    assert afweging(store, route_id, {1: "yes", 2: "yes"}) == "melden"
+    result = record_afweging(
+        store, route_id, {3: "no"}, {3: "School kan de hulp niet bieden."}, now=NOW,
+        term_until=None, with_veilig_thuis=True,
+    )
+    assert result.outcome == "melden" and "Veilig Thuis neemt het over" in result.text
+    meldingen = [o for o in case_obligations(store, case_id) if o.source == "meldcode_melding"]
+    assert len(meldingen) == 1

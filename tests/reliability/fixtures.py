@@ -202,8 +202,62 @@ def _v4(conn: Any, store: Store, expected: Expected) -> None:
     ]
 
 
+def _v5(conn: Any, store: Store, expected: Expected) -> None:
+    """The start of the school year (migration 5, issue 18): no pupil data."""
+    del store
+    conn.execute(
+        "INSERT INTO year_start(school_year, vp_name, email, phone, room, hours, url, photo, "
+        "saved_at) VALUES ('2025-2026', 'J. de Vries', 'vp@school.example', '', 'B1.04', "
+        "'di en do 12:00-13:00', '', NULL, '2025-08-25T10:00:00')"
+    )
+    conn.execute(
+        "INSERT INTO class_visit(id, school_year, class_name, pupils, planned_on, activity_id) "
+        "VALUES (1, '2025-2026', '1A', 27, '2025-09-03', NULL)"
+    )
+    expected.counts.update(year_start=1, class_visit=1)
+    expected.queries.append(
+        ("SELECT class_name, pupils, planned_on FROM class_visit", [("1A", 27, "2025-09-03")])
+    )
+
+
+def _v6(conn: Any, store: Store, expected: Expected) -> None:
+    """Meldcode details, Veilig Thuis' decision and check reminders (migration 6, issue 10)."""
+    del store
+    conn.execute("INSERT INTO note(id, case_id, body) VALUES (10, 2, 'Overleg met VT.')")
+    conn.execute("INSERT INTO note(id, case_id, body) VALUES (11, 2, 'Al besproken.')")
+    conn.execute(
+        "INSERT INTO meldcode_step(route_id, step, on_date, recorded_at, note_id, consulted, "
+        "with_parents) VALUES (1, 2, '2025-01-16', '2025-01-16T11:00:00', NULL, "
+        "'[\"aandachtsfunctionaris\", \"letselduiding\"]', NULL)"
+    )
+    conn.execute("UPDATE meldcode_route SET forms = '[\"huwelijksdwang\"]' WHERE id = 1")
+    conn.execute(
+        "INSERT INTO veilig_thuis_decision(id, route_id, decided_on, decision, recorded_at, "
+        "note_id) VALUES (1, 1, '2025-02-03', 'overdracht', '2025-02-03T12:00:00', 10)"
+    )
+    conn.execute(
+        "INSERT INTO check_reminder(id, case_id, created_at, reason, done_at, escalation_id, "
+        "waived_at, waive_note_id) VALUES (1, 2, '2025-01-14T09:00:00', 'cancelled', NULL, "
+        "NULL, '2025-01-14T12:00:00', 11)"
+    )
+    expected.counts.update(
+        veilig_thuis_decision=1,
+        check_reminder=1,
+        meldcode_step=expected.counts.get("meldcode_step", 0) + 1,
+        note=expected.counts.get("note", 0) + 2,
+    )
+    expected.queries += [
+        ("SELECT consulted FROM meldcode_step WHERE step = 2",
+         [('["aandachtsfunctionaris", "letselduiding"]',)]),
+        ("SELECT decision, note_id FROM veilig_thuis_decision", [("overdracht", 10)]),
+        ("SELECT case_id, waive_note_id FROM check_reminder", [(2, 11)]),
+    ]
+
+
 # The rows of each version: written into every fixture of that version or later.
-ROWS: dict[int, Callable[[Any, Store, Expected], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
+ROWS: dict[int, Callable[[Any, Store, Expected], None]] = {
+    1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6
+}
 
 
 SHIPPED_SCHEMA = Path(__file__).with_name("shipped_schema")

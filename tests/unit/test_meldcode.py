@@ -29,10 +29,10 @@ from app.rules.meldcode import (
     next_afweging,
 )
 
-DOMAIN_STEP_TITLES = [
+DOMAIN_STEP_TITLES = [  # DOMAIN.md "Meldcode", 2026.2: step 2 with letselduiding, step 3 safe
     "Signalen in kaart brengen",
-    "Collegiale consultatie en zo nodig Veilig Thuis raadplegen",
-    "Gesprek met de leerling",
+    "Collegiale consultatie en zo nodig Veilig Thuis of een deskundige letselduiding raadplegen",
+    "Gesprek met de leerling (met de ouders alleen als dat veilig is)",
     "Wegen",
     "Beslissen",
 ]
@@ -290,3 +290,61 @@ def test_unreadable_or_invalid_table_is_refused(tmp_path: Path) -> None:
     bad.write_text("[", encoding="utf-8")
     with pytest.raises(MeldcodeRuleError, match="not valid JSON"):
         load_meldcode(bad)
+
+
+
+# --- 2026.2 (issue 10) ----------------------------------------------------------------------
+
+
+def test_step_texts_of_2026_2_follow_domain() -> None:
+    step2, step3 = STEPS[1].description, STEPS[2].description
+    assert "aandachtsfunctionaris" in step2 and "ondersteuningscoördinator" in step2
+    assert "letselduiding" in step2 and "0800-2000" in step2
+    for never in ("pleger", "eergerelateerd geweld", "meisjesbesnijdenis", "huwelijksdwang"):
+        assert never in step3
+
+
+def test_lists_of_2026_2() -> None:
+    table = meldcode.load_meldcode()
+    assert table.version == MELDCODE_VERSION == "2026.2"
+    assert set(table.consult_partners) == {
+        "aandachtsfunctionaris", "ondersteuningscoordinator", "veilig_thuis", "letselduiding"
+    }
+    assert table.step2_requires_one_of == ("aandachtsfunctionaris", "ondersteuningscoordinator")
+    assert set(table.parents_excluded_forms) == {
+        "eergerelateerd_geweld", "meisjesbesnijdenis", "huwelijksdwang"
+    }
+    assert table.veilig_thuis_decisions
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ({}, ("ask", 3)),
+        ({3: "no"}, ("melden", None)),
+        ({3: "doubt"}, ("melden", None)),
+        ({3: "yes"}, ("ask", 4)),
+        ({3: "yes", 4: "no"}, ("melden", None)),
+        ({3: "yes", 4: "yes"}, ("start_help", 5)),
+        ({3: "yes", 4: "yes", 5: "yes"}, ("close_with_monitoring", None)),
+        ({3: "yes", 4: "yes", 5: "no"}, ("opnieuw_melden", None)),
+        ({1: "no", 3: "yes", 4: "yes"}, ("start_help", 5)),  # 1-2 are not asked again
+    ],
+)
+def test_after_a_melding_the_walk_starts_at_question_3(
+    answers: dict[int, str], expected: tuple[str, int | None]
+) -> None:
+    outcome = next_afweging(answers, after_melding=True)
+    assert summary(outcome) == expected
+    if outcome.outcome == "melden":
+        assert "Veilig Thuis neemt het over" in outcome.text
+
+
+def test_2026_1_table_stays_readable() -> None:
+    old = meldcode.meldcode_for_version("2026.1")
+    assert old.version == "2026.1" and old.after_melding_start is None
+    assert old.steps[1].title == "Collegiale consultatie en zo nodig Veilig Thuis raadplegen"
+    with pytest.raises(MeldcodeRuleError):
+        old.next_afweging({3: "yes"}, after_melding=True)
+    with pytest.raises(MeldcodeRuleError):
+        meldcode.meldcode_for_version("2025.9")

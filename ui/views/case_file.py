@@ -252,6 +252,9 @@ class CaseFileView(QWidget):
         self.obligation_box.setObjectName("obligationBox")
         box_layout = QVBoxLayout(self.obligation_box)
         box_layout.setContentsMargins(8, 8, 8, 8)
+        self.check_prompt = label("", "warning")  # a cancelled check / rules improved (issue 10)
+        self.check_prompt.hide()
+        box_layout.addWidget(self.check_prompt)
         if self.obligations_panel is not None:
             box_layout.addWidget(self.obligations_panel)
         side_layout.addWidget(self.obligation_box)
@@ -324,6 +327,7 @@ class CaseFileView(QWidget):
         self._show_timeline(case, entries, decisions or [])
         self._show_consents(store, service)
         self._show_obligations(service)
+        self._show_check_prompts(store)
         from ui.dialogs.hold import show_hold
 
         show_hold(self)
@@ -559,6 +563,20 @@ class CaseFileView(QWidget):
         if self.meldcode_section is not None:
             self.meldcode_section.setVisible(service is not None)
             self.meldcode_section.refresh()  # type: ignore[attr-defined]
+
+    def _show_check_prompts(self, store: Any) -> None:
+        """Above the obligations: a cancelled check, or a last check under older rules."""
+        from app.services.check_reminders import needs_recheck, open_reminders, recheck_label
+
+        prompts = []
+        if open_reminders(store, self.case_id):
+            prompts.append(_("Escalation check not finished"))
+        if needs_recheck(store, self.case_id):
+            prompts.append(recheck_label())
+        self.check_prompt.setText("<br>".join(prompts))
+        self.check_prompt.setVisible(bool(prompts))
+        if prompts:
+            self.obligation_box.show()
 
     # -- selection ----------------------------------------------------------------------------
     def selected_entry(self) -> Entry | None:

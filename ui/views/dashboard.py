@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMenu,
     QMessageBox,
@@ -367,6 +368,14 @@ class DashboardView(QWidget):
                 "meldcode", i.ref_id, i.case_id, overdue=i.overdue)
             for i in getattr(board, "meldcode_steps", ())
         ]
+        # A cancelled escalation check, and open cases checked under older rules (issue 10).
+        from app.services.check_reminders import dashboard_items as check_items
+
+        rows += [
+            Row((short_date(i.due) if i.due else "", pupil(i.case_id), i.title,
+                 _("escalation check")), i.kind, i.ref_id, i.case_id, urgent=True)
+            for i in check_items(store)
+        ]
         return rows
 
     def _show_backup(
@@ -434,6 +443,8 @@ class DashboardView(QWidget):
                 self.main_window.start_intake(ref_id)
         elif kind == "obligation":
             self.open_obligation(ref_id, case_id)
+        elif kind in ("check_reminder", "recheck") and case_id is not None:
+            self.main_window.run_escalation_check(case_id)
         elif case_id is not None:
             self.main_window.open_case(case_id)
 
@@ -469,6 +480,37 @@ class DashboardView(QWidget):
         menu.addAction(_("Start intake conversation…"), lambda: self.open_item(item))
         menu.addAction(_("Answered without a case file…"), lambda: self.answer_without_case(item))
         menu.exec(self.requests.tree.viewport().mapToGlobal(position))
+
+    def _obligation_menu(self, position: Any) -> None:
+        item = self.obligations.tree.itemAt(position)
+        data = item.data(0, ROLE) if item is not None else None
+        if not data or data[0] not in ("check_reminder", "recheck"):
+            return
+        menu = QMenu(self)
+        menu.addAction(_("Do the escalation check…"), lambda: self.open_item(item))
+        if data[0] == "check_reminder":
+            menu.addAction(_("No check needed…"), lambda: self.waive_check(data[1]))
+        menu.exec(self.obligations.tree.viewport().mapToGlobal(position))
+
+    def waive_check(self, reminder_id: int) -> None:
+        """Waive a check reminder with a written reason (asked in a small dialog)."""
+        session = self.main_window.session
+        if session is None:
+            return
+        from app.services.check_reminders import waive_reminder
+
+        text, ok = QInputDialog.getMultiLineText(
+            self, _("No check needed"),
+            _("Why does this case not need the escalation check?"),
+        )
+        if not ok:
+            return
+        try:
+            waive_reminder(session.store, reminder_id, text.strip(), now=self.main_window.now())
+        except ValidationError as error:
+            QMessageBox.warning(self, _("No check needed"), error.message)
+            return
+        self.refresh()
 
     def answer_without_case(self, item: QTreeWidgetItem) -> None:
         """Mark a request answered today without opening a case (a question settled at once)."""

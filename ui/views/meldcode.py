@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -34,8 +36,22 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import ValidationError
 from app.i18n import _
-from app.rules.meldcode import AFWEGING_QUESTIONS, STEPS, AfwegingOutcome, next_afweging
-from app.services.meldcode import MeldcodeRoute, record_afweging, record_step, route
+from app.rules.meldcode import (
+    AFWEGING_QUESTIONS,
+    STEPS,
+    AfwegingOutcome,
+    load_meldcode,
+    next_afweging,
+)
+from app.services.meldcode import (
+    MeldcodeRoute,
+    parents_unsafe_reasons,
+    record_afweging,
+    record_forms,
+    record_step,
+    record_vt_decision,
+    route,
+)
 from ui.dates import short_date, short_moment
 from ui.help import install_help
 from ui.style import label, scroll_area
@@ -103,6 +119,7 @@ class StepDialog(QDialog):
         form.addRow(_("Date *"), self.on_date)
         form.addRow(_("Note"), self.note)
         layout.addLayout(form)
+        self._add_details(layout)
         self.error = label("", "error")
         self.error.hide()
         layout.addWidget(self.error)
@@ -120,12 +137,48 @@ class StepDialog(QDialog):
         self.resize(self.minimumWidth(), self.height())
         fit_height(self)
 
+    def _add_details(self, layout: QVBoxLayout) -> None:
+        """Step 1: the forms of violence that rule out the parents in step 3; step 2: with
+        whom; step 3: whether the parents took part (not offered when that is unsafe)."""
+        table = load_meldcode()
+        self.forms: dict[str, QCheckBox] = {}
+        self.consulted: dict[str, QCheckBox] = {}
+        self.with_parents: QCheckBox | None = None
+        session = self.main_window.session
+        if self.step == 1 and table.parents_excluded_forms:
+            layout.addWidget(label(_("Does it concern one of these? (then not with the parents "
+                                     "in step 3)"), "muted"))
+            current = route(session.store, self.route_id).forms if session else ()
+            for form_id, text in table.parents_excluded_forms.items():
+                box = QCheckBox(text)
+                box.setChecked(form_id in current)
+                self.forms[form_id] = box
+                layout.addWidget(box)
+        if self.step == 2:
+            layout.addWidget(label(_("With whom did you discuss the signals? *"), "muted"))
+            for partner, text in table.consult_partners.items():
+                box = QCheckBox(text)
+                self.consulted[partner] = box
+                layout.addWidget(box)
+        if self.step == 3 and session is not None:
+            self.with_parents = QCheckBox(_("The parents took part in the conversation"))
+            layout.addWidget(self.with_parents)
+            reasons = parents_unsafe_reasons(session.store, self.route_id)
+            if reasons:
+                self.with_parents.setEnabled(False)
+                layout.addWidget(label(
+                    _("Not with the parents: {reasons}").format(reasons=" ".join(reasons)),
+                    "warning"))
+
     def save(self) -> None:
         session = self.main_window.session
         if session is None:
             self.reject()
             return
         try:
+            if self.forms:
+                record_forms(session.store, self.route_id,
+                             [f for f, box in self.forms.items() if box.isChecked()])
             self.saved = record_step(
                 session.store,
                 self.route_id,
@@ -133,6 +186,9 @@ class StepDialog(QDialog):
                 self.on_date.value("on_date"),
                 self.note.toPlainText().strip(),
                 now=self.main_window.now(),
+                consulted=[c for c, box in self.consulted.items() if box.isChecked()],
+                with_parents=(self.with_parents.isChecked()
+                              if self.with_parents is not None else None),
             )
         except ValidationError as error:
             self.error.setText(error.message)
@@ -201,6 +257,7 @@ class AfwegingTab(QWidget):
         self.motivations: dict[int, str] = {}
         self.current: int | None = None
         self.result: AfwegingOutcome | None = None
+        self.with_vt = False  # after a melding: questions 3-5 together with Veilig Thuis
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -220,6 +277,7 @@ class AfwegingTab(QWidget):
             "muted",
         )
         body.addWidget(self.intro)
+        self._add_vt_card(body)
         self.history = label("", "basis")
         body.addWidget(self.history)
         self.status = label("")
@@ -270,6 +328,8 @@ class AfwegingTab(QWidget):
         self.term_until.today_button.hide()
         term_form.addRow(_("End of the agreed term *"), self.term_until)
         olayout.addWidget(self.term_row)
+        self.acute = QCheckBox(_("Acutely unsafe: report by phone now (due immediately)"))
+        olayout.addWidget(self.acute)
         outcome_nav = QHBoxLayout()
         self.outcome_back = QPushButton(_("< Previous question"))
         self.outcome_back.setAutoDefault(False)
@@ -298,8 +358,69 @@ class AfwegingTab(QWidget):
         body.addWidget(self.error)
         body.addStretch(1)
 
+    def _add_vt_card(self, body: QVBoxLayout) -> None:
+        """After a melding: Veilig Thuis' decision (recorded ones listed, a new one added)."""
+        self.vt_box, vlayout = card()
+        vlayout.addWidget(label(_("Decision of Veilig Thuis after the melding"), "cardTitle"))
+        self.vt_list = label("", "muted")
+        vlayout.addWidget(self.vt_list)
+        self.vt_decision = QComboBox()
+        for code, text in load_meldcode().veilig_thuis_decisions.items():
+            self.vt_decision.addItem(text, code)
+        self.vt_date = DateField(self.dialog.main_window.now().date())
+        self.vt_note = QPlainTextEdit()
+        self.vt_note.setTabChangesFocus(True)
+        self.vt_note.setFixedHeight(50)
+        form = QFormLayout()
+        form.addRow(_("Decision"), self.vt_decision)
+        form.addRow(_("Date *"), self.vt_date)
+        form.addRow(_("Note"), self.vt_note)
+        vlayout.addLayout(form)
+        self.vt_save = QPushButton(_("Record the decision"))
+        self.vt_save.setAutoDefault(False)
+        self.vt_save.clicked.connect(self.save_vt_decision)
+        vlayout.addWidget(self.vt_save, 0, Qt.AlignmentFlag.AlignLeft)
+        body.addWidget(self.vt_box)
+        self.vt_box.hide()
+
+    def save_vt_decision(self) -> None:
+        session = self.dialog.main_window.session
+        if session is None:
+            return
+        try:
+            record_vt_decision(
+                session.store,
+                self.dialog.route_id,
+                str(self.vt_decision.currentData()),
+                self.vt_date.value("decided_on"),
+                self.vt_note.toPlainText().strip(),
+                now=self.dialog.main_window.now(),
+            )
+        except ValidationError as error:
+            self._error(error.message)
+            return
+        self.vt_note.clear()
+        self.error.hide()
+        self.dialog.reload()
+
     # -- set-up -------------------------------------------------------------------------
     def fill(self, current: MeldcodeRoute) -> None:
+        self.with_vt = current.melded
+        self.vt_box.setVisible(current.melded and not current.closed)
+        self.vt_list.setText("<br>".join(
+            f"{short_date(d.decided_on)}: {d.label}" for d in current.vt_decisions
+        ))
+        self.vt_list.setVisible(bool(current.vt_decisions))
+        self.intro.setText(
+            _("After the melding: answer questions 3 to 5 together with Veilig Thuis — can the "
+              "school (keep) helping?")
+            if self.with_vt
+            else _(
+                "Weigh the signals with these questions (steps 4 and 5). Answer each with a "
+                "motivation; the next question follows from your answer. In doubt, ask "
+                "Veilig Thuis for advice: 0800-2000."
+            )
+        )
         lines = [
             _("{moment}: {outcome}").format(
                 moment=short_moment(a.decided_at), outcome=outcome_title(a.outcome)
@@ -358,7 +479,7 @@ class AfwegingTab(QWidget):
         return {**self.base, **{n: self.answers[n] for n in self.order}}
 
     def _next_question(self) -> int | None:
-        outcome = next_afweging(self.merged())
+        outcome = next_afweging(self.merged(), after_melding=self.with_vt)
         if outcome.next_question is not None:
             return outcome.next_question
         follow_up = outcome.follow_up_question
@@ -375,8 +496,13 @@ class AfwegingTab(QWidget):
         self.current = number
         self._draw_trail()
         if number is None:
-            outcome = next_afweging(self.merged())
+            outcome = next_afweging(self.merged(), after_melding=self.with_vt)
             self.question_box.hide()
+            self.acute.setChecked(False)
+            self.acute.setVisible(
+                outcome.outcome in MELDING_OUTCOMES
+                and not (self.with_vt and outcome.outcome == "melden")
+            )
             self.outcome_title.setText(_("Outcome: {title}").format(title=outcome.title))
             self.outcome_text.setText(outcome.text)
             self.term_row.setVisible(outcome.outcome == "start_help")
@@ -479,7 +605,7 @@ class AfwegingTab(QWidget):
         if session is None:
             return
         try:
-            outcome = next_afweging(self.merged())
+            outcome = next_afweging(self.merged(), after_melding=self.with_vt)
             term = self.term_until.value("term_until") if outcome.outcome == "start_help" else None
             self.result = record_afweging(
                 session.store,
@@ -488,6 +614,8 @@ class AfwegingTab(QWidget):
                 {n: self.motivations[n] for n in self.order},
                 now=self.dialog.main_window.now(),
                 term_until=term,
+                acute=self.acute.isVisible() and self.acute.isChecked(),
+                with_veilig_thuis=self.with_vt,
             )
         except ValidationError as error:
             self._error(error.message)
@@ -496,7 +624,9 @@ class AfwegingTab(QWidget):
         self.outcome_box.hide()
         self.question_box.hide()
         text = _("Recorded: {title}.").format(title=self.result.title)
-        if self.result.outcome in MELDING_OUTCOMES:
+        if self.result.outcome in MELDING_OUTCOMES and not (
+            self.with_vt and self.result.outcome == "melden"
+        ):
             text += " " + _(
                 "The obligation “{title}” is now on the case, due today. Mark it done when you "
                 "have made the melding."

@@ -842,6 +842,12 @@ class EscalationWizard(QWizard):
             self.save_draft()
         except Exception:  # a draft that cannot be kept must never block closing the wizard
             pass
+        session = self.main_window.session
+        if self.record_result is None and session is not None:
+            # A cancelled check stays on the dashboard until done or waived (DOMAIN.md).
+            from app.services.check_reminders import remind_check
+
+            remind_check(session.store, self.case_id, now=self.now())
         super().reject()
 
 
