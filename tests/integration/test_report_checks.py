@@ -90,9 +90,17 @@ def test_unfinished_items_of_one_year(store: Store) -> None:
     )
     assert len(checks.open_requests) == open_in_db
     assert checks.count == 1 + len(listed) + len(received) and not checks.complete
-    # The year before has none of these (the obligation arose after its end).
+    # The year before: no case without category, and only the demo's own open obligations of
+    # that year (the planted ones arose after its end).
     before = check_year(store, "2024-2025", NOW)
-    assert before.cases_without_category == () and before.open_obligations == ()
+    assert before.cases_without_category == ()
+    open_before = store.scalar(
+        "SELECT count(*) FROM obligation o JOIN case_file c ON c.id = o.case_id "
+        "WHERE o.done_on IS NULL AND c.closed_on IS NULL "
+        "AND o.created_at >= '2024-08-01' AND o.created_at < '2025-08-01'"
+    )
+    assert len(before.open_obligations) == open_before
+    assert not {older, later} & {o.ref_id for o in before.open_obligations}
     assert all(r.on < date(2025, 8, 1) for r in before.open_requests)
 
 
