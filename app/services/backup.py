@@ -601,17 +601,34 @@ def prune(
     return removed
 
 
-def last_backup(store: Store) -> datetime | None:
-    """When the last successful backup was made, from the journal."""
+def last_backup(store: Store, folder: Path | str | None = None) -> datetime | None:
+    """When the last successful backup was made: from the journal, and (with `folder`, the
+    backup folder of the settings) from this store's backups found there. A restored data file
+    does not hold the journal line of the backup it came from, yet that backup and later ones
+    are still there: they belong to the store id, which the restore keeps."""
     at = store.scalar(
         "SELECT at FROM journal WHERE event = 'backed_up' ORDER BY id DESC LIMIT 1"
     )
-    return _parse_time(at)
+    last = _parse_time(at)
+    if last is not None and last.tzinfo is not None:
+        last = last.astimezone().replace(tzinfo=None)
+    if folder:
+        from app.store.identity import read_store_id
+
+        where = Path(folder)
+        store_id = read_store_id(store)
+        try:
+            found = _generations(where, store_id) if store_id and where.is_dir() else []
+        except OSError:
+            found = []
+        if found and (last is None or found[-1][0] > last):
+            last = found[-1][0]
+    return last
 
 
-def backup_age_days(store: Store, today: date) -> int | None:
+def backup_age_days(store: Store, today: date, folder: Path | str | None = None) -> int | None:
     """Whole days since the last backup; None when there never was one."""
-    last = last_backup(store)
+    last = last_backup(store, folder)
     return None if last is None else (today - last.date()).days
 
 

@@ -117,6 +117,6 @@ def dashboard(store: Store, today: date, settings: Settings) -> Dashboard:
         plan_steps=plan_steps_due(store, today),
         no_contact=cases_without_contact(store, today, settings.no_contact_weeks),
         obligations=escalation.dashboard_items(store, today),
-        backup_age_days=backup.backup_age_days(store, today),
+        backup_age_days=backup.backup_age_days(store, today, settings.backup_dir or None),
         retention_due=retention.dashboard_items(store, today, settings),
     )

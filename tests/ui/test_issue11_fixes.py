@@ -241,3 +241,29 @@ def test_the_unlock_error_is_shown_whole_and_goes_when_typing(window: MainWindow
     QTimer.singleShot(0, handle)
     window.cover.findChild(QPushButton, "unlockButton").click()
     assert seen == [(True, True), (False, True)]
+
+
+def test_after_a_restore_the_backups_are_still_known(tmp_path: Path) -> None:
+    """The restored file lacks the journal line of its own backup; the overview and the backup
+    wizard still find that backup (and later ones) in the backup folder of the store id."""
+    from app.clock import FixedClock
+    from app.security.vault import unlock
+    from app.services.backup import backup_age_days, last_backup, make_backup, restore_backup
+
+    clock = FixedClock(datetime(2026, 3, 4, 10, 0))
+    key = generate_recovery_key()
+    data_dir, folder = tmp_path / "data", tmp_path / "backups"
+    folder.mkdir()
+    session = create_store(data_dir, Settings(school="Testschool", backup_dir=str(folder)),
+                           key, key_mode="ask", provider=MemoryProvider(), clock=clock)
+    made = make_backup(session, folder, clock=clock, generations=10)
+    session.lock()
+    clock.advance(days=2)
+    restore_backup(data_dir, made.path, key, clock=clock)
+    restored = unlock(data_dir, MemoryProvider(), key, clock=clock)
+    try:
+        assert last_backup(restored.store) is None  # the journal alone forgot it
+        assert last_backup(restored.store, folder) == datetime(2026, 3, 4, 10, 0)
+        assert backup_age_days(restored.store, date(2026, 3, 6), str(folder)) == 2
+    finally:
+        restored.lock()

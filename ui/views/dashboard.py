@@ -385,7 +385,7 @@ class DashboardView(QWidget):
         try:
             from app.services.backup import backup_age_days
 
-            age = backup_age_days(store, today)
+            age = backup_age_days(store, today, settings.backup_dir or None)
         except ImportError:
             age, known = fallback, fallback is not None
         self.backup_button.setVisible(known)

@@ -585,7 +585,7 @@ class BackupFolderPage(TaskPage):
         settings = load_settings(session.store)
         if not self.folder.text():
             self.folder.setText(settings.backup_dir)
-        last = last_backup(session.store)
+        last = last_backup(session.store, settings.backup_dir or None)
         now = self.wizard_.window_.now()
         if last is None:
             self.last.setText(_("No backup has been made yet."))
