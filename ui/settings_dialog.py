@@ -63,6 +63,16 @@ class SettingsDialog(QDialog):
         self.retention = _spin(0, 20, s.retention_years, _(" year(s)"))
         self.board_name = QLineEdit(s.board_name)
         self.board_name.setPlaceholderText(_("for example Stichting Onderwijs Peelland"))
+        # Names the duty texts use (issue 10); empty: a neutral wording.
+        self.complaints_scheme = QLineEdit(s.complaints_scheme)
+        self.complaints_scheme.setPlaceholderText(
+            _("for example the Klachtenregeling of the board"))
+        self.complaints_committee = QLineEdit(s.complaints_committee)
+        self.complaints_committee.setPlaceholderText(
+            _("for example the Landelijke Klachtencommissie Onderwijs"))
+        self.appeal_rules = QLineEdit(s.appeal_rules)
+        self.appeal_rules.setPlaceholderText(
+            _("for example the Reglement bezwaar en beroep leerlingenzaken"))
         self.retention_meldcode = _spin(0, 30, s.retention_years_meldcode, _(" year(s)"))
         self.safety_days = _spin(1, 30, s.safety_copy_days, _(" days"))
         self.backup_dir = QLineEdit(s.backup_dir)
@@ -81,6 +91,9 @@ class SettingsDialog(QDialog):
         form.addRow(_("School name"), self.school)
         form.addRow(_("Location"), self.location)
         form.addRow(_("School board (controller)"), self.board_name)
+        form.addRow(_("Complaints scheme"), self.complaints_scheme)
+        form.addRow(_("Complaints committee"), self.complaints_committee)
+        form.addRow(_("Objection and appeal, pupil matters"), self.appeal_rules)
         form.addRow(_("Your name"), self.vp_name)
         form.addRow(_("Holiday region"), self.region)
         form.addRow("", self.school_holidays)
@@ -136,6 +149,9 @@ class SettingsDialog(QDialog):
         s.no_contact_weeks = self.no_contact.value()
         s.retention_years = self.retention.value()
         s.board_name = self.board_name.text().strip()
+        s.complaints_scheme = self.complaints_scheme.text().strip()
+        s.complaints_committee = self.complaints_committee.text().strip()
+        s.appeal_rules = self.appeal_rules.text().strip()
         s.retention_years_meldcode = max(self.retention.value(),
                                          self.retention_meldcode.value())
         s.safety_copy_days = self.safety_days.value()

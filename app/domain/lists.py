@@ -81,6 +81,8 @@ EXTERNAL_HELP: tuple[str, ...] = (
     "politie",
     "zelfmoordpreventie_113",
     "kindertelefoon",
+    "centrum_seksueel_geweld",
+    "vertrouwensinspecteur",
     "klachtencommissie",
     "overig",
 )
@@ -89,6 +91,7 @@ MEANWHILE_HELP: tuple[str, ...] = (
     "kindertelefoon",
     "zelfmoordpreventie_113",
     "veilig_thuis",
+    "centrum_seksueel_geweld",
     "huisarts",
     "politie",
 )
@@ -98,6 +101,8 @@ EXTERNAL_HELP_PHONES: dict[str, str] = {
     "zelfmoordpreventie_113": "0800-0113",
     "veilig_thuis": "0800-2000",
     "politie": "0900-8844",
+    "centrum_seksueel_geweld": "0800-0188",
+    "vertrouwensinspecteur": "0900-111 3 111",
 }
 EMERGENCY_NUMBER = "112"
 LEVELS: tuple[str, ...] = (
@@ -208,6 +213,10 @@ def _external_help() -> dict[str, str]:
         "politie": _("Police"),
         "zelfmoordpreventie_113": _("113 Suicide prevention"),
         "kindertelefoon": _("Kindertelefoon (children's helpline)"),
+        "centrum_seksueel_geweld": _("Centrum Seksueel Geweld (day and night)"),
+        "vertrouwensinspecteur": _(
+            "Vertrouwensinspecteur (Inspectie van het Onderwijs)"
+        ),
         "klachtencommissie": _("Complaints committee"),
         "overig": _("Other help"),
     }

@@ -139,7 +139,9 @@ class SchoolPage(QWizardPage):
         form.addRow(_("Holiday region"), self.region)
         form.addRow(_("Your name"), self.vp_name)
         form.addRow(label(_("The holiday region decides which school holidays are skipped when "
-                            "Vertrouwd counts working days (Helmond is in region South)."),
+                            "Vertrouwd counts school days (answering a contact request, "
+                            "referring a complaint). Deadlines that protect a pupil never skip "
+                            "school holidays."),
                           "subtitle"))
         self.registerField("school*", self.school)
         self.registerField("location", self.location)
