@@ -50,6 +50,7 @@ __all__ = [
     "export_on_request",
     "extend_request",
     "open_requests",
+    "privacy_reminders",
     "record_access_request",
 ]
 
@@ -315,3 +316,27 @@ def export_on_request(
                        step="answered", withheld=int(bool(request.withheld)),
                        late=int(now.date() > (pending.answer_by if pending else due)))
     return pdf
+
+
+def privacy_reminders(store: Store, today: date) -> list[str]:
+    """Dashboard lines: privacy requests waiting for an answer (with the first answer date),
+    and files on hold whose review date has come."""
+    lines: list[str] = []
+    row = store.query(
+        "SELECT count(*), min(coalesce(extended_to, due_on)) FROM privacy_request "
+        "WHERE done_on IS NULL")[0]
+    if int(row[0] or 0):
+        first = from_db(row[1])
+        assert first is not None
+        text = _("{count} privacy request(s) waiting for an answer; the first by {date}.")
+        if first < today:
+            text = _("{count} privacy request(s) waiting for an answer; the first was due on "
+                     "{date}.")
+        lines.append(text.format(count=int(row[0]), date=show_date(first)))
+    review = int(store.scalar(
+        "SELECT count(*) FROM case_hold WHERE lifted_on IS NULL AND review_on IS NOT NULL "
+        "AND review_on <= ?", (today.isoformat(),)) or 0)
+    if review:
+        lines.append(_("{count} file(s) on hold to look at again: does the procedure still "
+                       "run?").format(count=review))
+    return lines

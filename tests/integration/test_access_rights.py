@@ -125,3 +125,19 @@ def test_the_answer_term_is_tracked(store: Store) -> None:
     assert "30-11-2025 (verlengd)" in whole
     assert open_requests(store, case.pupil_id) == []
     assert store.scalar("SELECT count(*) FROM privacy_request") == 1
+
+
+def test_the_dashboard_reminds_of_waiting_requests_and_holds(store: Store) -> None:
+    from app.services.access_rights import privacy_reminders
+    from app.services.holds import place_hold
+
+    case = marked_case(store, "rm", opened_on=date(2025, 3, 3), closed_on=None, drafts=False)
+    assert privacy_reminders(store, NOW.date()) == []
+    record_access_request(store, case.pupil_id, "pupil", False, date(2025, 8, 30), now=NOW)
+    place_hold(store, case.case_id, reason="police", note="", review_on=date(2025, 9, 10),
+               now=NOW)
+    assert privacy_reminders(store, NOW.date()) == [
+        "1 privacyverzoek(en) wachten op antwoord; het eerste uiterlijk 30-09-2025."]
+    late = privacy_reminders(store, date(2025, 10, 1))
+    assert "had op 30-09-2025 beantwoord moeten zijn" in late[0]
+    assert "opnieuw te bekijken" in late[1]

@@ -314,6 +314,12 @@ class DashboardView(QWidget):
         ])
         self._show_backup(store, today, settings, board.backup_age_days)
         self._show_retention(board.retention_due)
+        from app.services.access_rights import privacy_reminders  # issue 13
+
+        extra = privacy_reminders(store, today)
+        if extra:
+            _restyle(self.retention_label, "\n".join([self.retention_label.text(), *extra]),
+                     "warning")
 
     def _request_rows(self, store: Store, items: Sequence[Any], today: date) -> list[Row]:
         details = {r.id: r for r in list_requests(store, open_only=True, limit=len(items) + 50)}
