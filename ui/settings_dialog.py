@@ -168,6 +168,9 @@ class SettingsDialog(QDialog):
                     return
                 self.session.config.set_pin(pin or None)
                 save_config(self.session.data_dir, self.session.config)
+        except ValidationError as error:
+            QMessageBox.warning(self, _("Settings"), error.message)
+            return
         except (StoreError, OSError) as error:
             reason = error.reason if isinstance(error, StoreError) else "io"
             QMessageBox.warning(self, _("Settings"), reason_message(reason))

@@ -16,6 +16,8 @@ from app.cli import (
     store_exists,
 )
 from app.commands import add
+from app.domain.errors import ValidationError
+from app.domain.names import check_name, check_settings_names
 from app.i18n import _
 from app.messages import reason_message
 from app.security.keys import generate_recovery_key
@@ -63,6 +65,11 @@ def _create(args: argparse.Namespace, settings: Settings, *, demo: bool) -> Sess
 def cmd_init(args: argparse.Namespace) -> int:
     if not args.school.strip():
         raise UserError(_("Give the name of the school."))
+    try:
+        check_settings_names(args.school, args.location, "")
+        check_name(args.vp_name, _("The name of the confidential adviser"))
+    except ValidationError as error:
+        raise UserError(error.message) from None
     settings = Settings(
         school=args.school.strip(),
         location=args.location.strip(),

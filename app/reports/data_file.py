@@ -62,6 +62,7 @@ from typing import Any
 
 from app import winfs
 from app.domain.lists import ACTION_TYPES, CATEGORIES, REFERRAL_SOURCES
+from app.domain.names import name_is_safe
 from app.i18n import _
 from app.output_guard import OutputRefused, check_output, kind_of
 from app.reports import grouping
@@ -209,7 +210,7 @@ def _norm(text: str) -> str:
 def _validate_name(label: str, value: object) -> None:
     if not isinstance(value, str) or not value.strip():
         raise DataFileError(f"In dit jaarcijferbestand ontbreekt {label}.")
-    if len(value) > _MAX_NAME or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+    if len(value) > _MAX_NAME or not name_is_safe(value):
         raise DataFileError(f"In dit jaarcijferbestand is {label} ongeldig.")
 
 

@@ -218,6 +218,9 @@ def unlock(
     clock = clock or SystemClock()
     remember_data_dir(data_dir)
     path = store_path(data_dir)
+    from app.services.backup import settle_leftovers
+
+    settle_leftovers(data_dir)  # a restore killed half-way (issue 12)
     if not path.exists():
         raise UnlockNeeds("missing", can_type_key=False)
     try:

@@ -407,6 +407,13 @@ def _verify_copy(path: Path, key: str, counts: dict[str, int], version: int) -> 
         raise BackupError("verify_failed", "integrity" if problems else "counts")
 
 
+def _source_damaged(store: Store) -> bool:
+    try:
+        return bool(store.integrity_problems())
+    except StoreError:
+        return True
+
+
 def make_backup(
     session: Session, folder: Path, *, clock: Clock, generations: int
 ) -> BackupResult:
@@ -441,7 +448,14 @@ def make_backup(
     try:
         counts, version = _copy_into(store, key, names.partial)
         _fsync_file(names.partial)
-        _verify_copy(names.partial, key, counts, version)
+        try:
+            _verify_copy(names.partial, key, counts, version)
+        except BackupError:
+            # Honest diagnosis: when the store itself is damaged, say so (not "choose another
+            # backup folder").
+            if _source_damaged(store):
+                raise BackupError("source_damaged", "integrity") from None
+            raise
         size = names.partial.stat().st_size
         digest = sha256_file(names.partial)
         manifest = {
@@ -787,13 +801,40 @@ def _safety_name(store: Path, moment: datetime) -> Path:
 def _keep_safety_copy(store: Path, moment: datetime) -> Path:
     safety = _safety_name(store, moment)
     partial = safety.with_name(safety.name + ".partial")
-    _copy_file(store, partial)
-    hot = _journal_of(store)
-    if hot.exists():  # a hot journal belongs with the file it can repair
-        _copy_file(hot, _journal_of(partial))
-        winfs.replace(_journal_of(partial), _journal_of(safety))
-    winfs.replace(partial, safety)
+    try:
+        _copy_file(store, partial)
+        hot = _journal_of(store)
+        if hot.exists():  # a hot journal belongs with the file it can repair
+            _copy_file(hot, _journal_of(partial))
+            winfs.replace(_journal_of(partial), _journal_of(safety))
+        winfs.replace(partial, safety)
+    except BaseException:
+        _remove(partial, _journal_of(partial))  # a failed restore leaves no .partial (issue 12)
+        raise
     return safety
+
+
+def settle_leftovers(data_dir: Path) -> list[Path]:
+    """At start: remove what a restore killed half-way left in the data folder (the
+    `.restoring` copy and a safety copy's `.partial`). The store itself is then either the old
+    one (the swap had not happened) or the restored one (it had); the backup is unchanged, so
+    the restore can simply be done again. Returns what was removed."""
+    target = store_path(data_dir)
+    found: list[Path] = []
+    restoring = target.with_name(target.name + RESTORING_SUFFIX)
+    candidates = [restoring, _journal_of(restoring)]
+    with contextlib.suppress(OSError):
+        candidates += [
+            p for p in Path(data_dir).iterdir()
+            if p.name.startswith(target.name + SAFETY_INFIX)
+            and (p.name.endswith(".partial") or p.name.endswith(".partial-journal"))
+        ]
+    for path in candidates:
+        if path.is_file() and not path.is_symlink():
+            with contextlib.suppress(OSError):
+                path.unlink()
+                found.append(path)
+    return found
 
 
 def restore_backup(data_dir: Path, backup: Path, key: str, *, clock: Clock) -> RestoreReport:

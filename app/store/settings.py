@@ -72,6 +72,11 @@ def load_settings(store: Store) -> Settings:
 
 
 def save_settings(store: Store, settings: Settings) -> None:
+    """Store `settings`; ValidationError (nothing stored) for a name that breaks the rule of
+    app.domain.names."""
+    from app.domain.names import check_settings_names
+
+    check_settings_names(settings.school, settings.location, settings.board_name)
     with store.transaction() as conn:
         for name, value in asdict(settings).items():
             conn.execute(

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from app.domain.errors import ValidationError
 from app.i18n import _
 from app.messages import reason_message
 from app.paths import store_path
@@ -91,6 +92,9 @@ class SetupWizard(QWizard):
             )
         except StoreError as error:
             QMessageBox.warning(self, _("Set up Vertrouwd"), reason_message(error.reason))
+            return
+        except ValidationError as error:  # a name too long or with hidden characters
+            QMessageBox.warning(self, _("Set up Vertrouwd"), error.message)
             return
         except OSError:
             QMessageBox.warning(self, _("Set up Vertrouwd"), reason_message("io"))
