@@ -36,7 +36,7 @@ KINDS = ("pdf", "json", "csv")
 #: Names that belong to a store or its backups, wherever they are.
 PROTECTED_RE = re.compile(
     r"^(vertrouwd\.db(\..*)?|vertrouwd\.db-journal|vertrouwd\.json(\..*)?|vertrouwd\.lock(\..*)?"
-    r"|\.?vertrouwd-backup-.*)$",
+    r"|\.?vertrouwd-backup-.*|vertrouwd-erased\.json)$",
     re.IGNORECASE,
 )
 

@@ -144,6 +144,8 @@ def test_guard_refuses_a_hard_link_and_a_device(tmp_path: Path) -> None:
     (tmp_path / "link").symlink_to(tmp_path / "nowhere")
     with pytest.raises(OutputRefused):
         check_internal(tmp_path / "link")
+    with pytest.raises(OutputRefused):  # the erasure ledger (issue 13), by name anywhere
+        check_output(other / "vertrouwd-erased.json", "json")
     assert check_output(other / "nieuw.pdf", "pdf") == other / "nieuw.pdf"
 
 
