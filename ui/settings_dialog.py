@@ -103,10 +103,13 @@ class SettingsDialog(QDialog):
         form.addRow(_("Warn when no contact for"), self.no_contact)
         form.addRow(_("Keep closed cases"), self.retention)
         form.addRow(_("Keep files with a meldcode route"), self.retention_meldcode)
-        form.addRow("", label(_(
+        term_note = label(_(
             "There is no fixed term in the law: the school chooses. Counted from the end of the "
             "school year in which the file was closed and counted in the annual report. Files "
-            "on hold are kept until the hold ends."), "subtitle"))
+            "on hold are kept until the hold ends."), "subtitle")
+        # A form does not give a word-wrapped text its height: reserve it, never cut it off.
+        term_note.setMinimumHeight(term_note.heightForWidth(380))
+        form.addRow("", term_note)
         form.addRow(_("Backup folder"), backup_row)
         form.addRow(_("Backups to keep"), self.generations)
         form.addRow(_("Warn when last backup is older than"), self.warn_days)
