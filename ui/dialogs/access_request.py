@@ -159,9 +159,9 @@ class AccessExportDialog(_PupilDialog):
         cancel.setText(_("Cancel"))
         cancel.clicked.connect(self.reject)
         outer.addWidget(buttons)
-        for box in (self.requester, self.safety, self.under_16, self.received):
-            signal = getattr(box, "currentIndexChanged", None) or box.textChanged
-            signal.connect(lambda *_a: self._update())
+        for box in (self.requester, self.safety, self.under_16):
+            box.currentIndexChanged.connect(lambda *_a: self._update())
+        self.received.textChanged.connect(lambda *_a: self._update())
         install_help(self, "access_export")
         self._update()
 
