@@ -362,6 +362,11 @@ class IntakeWizard(QWizard):
                     "The intake is saved, but the referral could not be recorded: {message} "
                     "Add it in the case file.").format(message=error.message))
         escalate = bool(self.escalating())
+        if escalate:
+            # Until a check is recorded (or waived) the case stays on the overview (issue 10).
+            from app.services.check_reminders import remind_check
+
+            remind_check(store, case.id, now=self.clock.now(), reason="category")
         super().accept()
         if escalate:
             self.window_.run_escalation_check(case.id)
