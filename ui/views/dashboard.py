@@ -463,14 +463,23 @@ class DashboardView(QWidget):
         self.dialog = open_obligation(self.main_window, obligation_id)
 
     def _obligation_menu(self, position: Any) -> None:
+        """Right-click on a duty row: complete it or open its case; on a check reminder or a
+        re-check prompt: do the check, or (reminder) waive it with a reason."""
         item = self.obligations.tree.itemAt(position)
         data = item.data(0, ROLE) if item is not None else None
-        if not data or data[0] != "obligation":
+        if item is None or not data:
             return
         menu = QMenu(self)
-        menu.addAction(_("Mark as done…"), lambda: self.open_obligation(data[1], data[2]))
-        if data[2] is not None:
-            menu.addAction(_("Open case file"), lambda: self.main_window.open_case(data[2]))
+        if data[0] == "obligation":
+            menu.addAction(_("Mark as done…"), lambda: self.open_obligation(data[1], data[2]))
+            if data[2] is not None:
+                menu.addAction(_("Open case file"), lambda: self.main_window.open_case(data[2]))
+        elif data[0] in ("check_reminder", "recheck"):
+            menu.addAction(_("Do the escalation check…"), lambda: self.open_item(item))
+            if data[0] == "check_reminder":
+                menu.addAction(_("No check needed…"), lambda: self.waive_check(data[1]))
+        else:
+            return
         menu.exec(self.obligations.tree.viewport().mapToGlobal(position))
 
     def new_request(self) -> None:
@@ -487,16 +496,6 @@ class DashboardView(QWidget):
         menu.addAction(_("Answered without a case file…"), lambda: self.answer_without_case(item))
         menu.exec(self.requests.tree.viewport().mapToGlobal(position))
 
-    def _obligation_menu(self, position: Any) -> None:
-        item = self.obligations.tree.itemAt(position)
-        data = item.data(0, ROLE) if item is not None else None
-        if not data or data[0] not in ("check_reminder", "recheck"):
-            return
-        menu = QMenu(self)
-        menu.addAction(_("Do the escalation check…"), lambda: self.open_item(item))
-        if data[0] == "check_reminder":
-            menu.addAction(_("No check needed…"), lambda: self.waive_check(data[1]))
-        menu.exec(self.obligations.tree.viewport().mapToGlobal(position))
 
     def waive_check(self, reminder_id: int) -> None:
         """Waive a check reminder with a written reason (asked in a small dialog)."""
